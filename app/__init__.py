@@ -1,0 +1,1 @@
+"""三晋通 — the mobile side of Shanxi's integrated online government-service platform."""

@@ -1,0 +1,78 @@
+"""Authorisation helpers every domain uses: who is calling, in which role, and ownership."""
+
+from __future__ import annotations
+
+from typing import Awaitable, Callable, Iterable
+
+from sanic import Request
+
+from app.core.errors import Forbidden, Unauthorized
+from app.identity.models import Account, AccountStatus, Role
+from app.identity.tokens import verify_access_token
+
+AuthCheck = Callable[[Request], Awaitable[None]]
+
+# Extra per-request checks (session revoked, staff idle timeout…) registered by the identity service.
+_session_checks: list[Callable[[Request, dict, Account], Awaitable[None]]] = []
+
+
+def add_session_check(check: Callable[[Request, dict, Account], Awaitable[None]]) -> None:
+    if check not in _session_checks:
+        _session_checks.append(check)
+
+
+def bearer_token(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return token.strip()
+
+
+async def authenticate(request: Request) -> Account:
+    """The account behind the request's bearer token (401 when missing or invalid)."""
+    cached = getattr(request.ctx, "account", None)
+    if cached is not None:
+        return cached
+    token = bearer_token(request)
+    if token is None:
+        raise Unauthorized()
+    claims = verify_access_token(token)
+    account = await Account.get_or_none(id=claims["sub"])
+    if account is None or account.status != AccountStatus.ACTIVE:
+        raise Unauthorized("账号不可用", code="ACCOUNT_DISABLED")
+    for check in _session_checks:
+        await check(request, claims, account)
+    request.ctx.account = account
+    request.ctx.claims = claims
+    return account
+
+
+def require(*roles: Role | str) -> AuthCheck:
+    """An `endpoint(auth=...)` check: a valid token, and one of `roles` when given."""
+    allowed = frozenset(Role(r) for r in roles)
+
+    async def check(request: Request) -> None:
+        account = await authenticate(request)
+        if allowed and account.role not in allowed:
+            raise Forbidden("当前账号角色无权进行此操作", code="ROLE_FORBIDDEN")
+
+    check.roles = allowed  # type: ignore[attr-defined]
+    return check
+
+
+def current_account(request: Request) -> Account:
+    """The authenticated account (only inside an endpoint declared with `auth=`)."""
+    account = getattr(request.ctx, "account", None)
+    if account is None:
+        raise Unauthorized()
+    return account
+
+
+def client_ip(request: Request) -> str:
+    forwarded = request.headers.get("x-forwarded-for", "")
+    return forwarded.split(",")[0].strip() if forwarded else (request.ip or "")
+
+
+PERSON_ROLES: tuple[Role, ...] = (Role.RESIDENT, Role.LEGAL_PERSON)
+ANY_ROLE: Iterable[Role] = tuple(Role)

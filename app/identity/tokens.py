@@ -1,0 +1,134 @@
+"""Access tokens: ES256 JWTs with a `kid`, verified against a key set that can hold several live
+keys (rotation); the public half is published as JWKS."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import time
+import uuid
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+
+from app.core import clock, runtime
+from app.core.errors import Unauthorized
+
+ALGORITHM = "ES256"
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+@dataclass(frozen=True)
+class SigningKey:
+    kid: str
+    private: ec.EllipticCurvePrivateKey
+    created: float
+
+    def public_jwk(self) -> dict:
+        numbers = self.private.public_key().public_numbers()
+        return {"kty": "EC", "crv": "P-256", "x": _b64(numbers.x.to_bytes(32, "big")),
+                "y": _b64(numbers.y.to_bytes(32, "big")), "use": "sig", "alg": ALGORITHM, "kid": self.kid}
+
+
+def thumbprint(private: ec.EllipticCurvePrivateKey) -> str:
+    """RFC 7638 JWK thumbprint of the public key: a stable, content-derived `kid`."""
+    n = private.public_key().public_numbers()
+    canonical = json.dumps({"crv": "P-256", "kty": "EC", "x": _b64(n.x.to_bytes(32, "big")),
+                            "y": _b64(n.y.to_bytes(32, "big"))}, separators=(",", ":"), sort_keys=True)
+    return _b64(hashlib.sha256(canonical.encode()).digest())
+
+
+def generate_key(folder: Path) -> SigningKey:
+    """Create a new signing key in `folder`; it signs from now on, older keys keep verifying."""
+    folder.mkdir(parents=True, exist_ok=True)
+    private = ec.generate_private_key(ec.SECP256R1())
+    kid = thumbprint(private)
+    pem = private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                serialization.NoEncryption())
+    path = folder / f"{int(time.time() * 1000)}-{kid}.pem"
+    tmp = path.with_suffix(".tmp")
+    tmp.write_bytes(pem)
+    os.chmod(tmp, 0o600)
+    os.replace(tmp, path)
+    _keyring.cache_clear()
+    return SigningKey(kid=kid, private=private, created=time.time())
+
+
+def jwt_folder() -> Path:
+    return Path(runtime.settings().keys_dir) / "jwt"
+
+
+@lru_cache(maxsize=4)
+def _keyring(folder: str) -> tuple[SigningKey, ...]:
+    path = Path(folder)
+    files = sorted(path.glob("*.pem")) if path.exists() else []
+    keys = []
+    for file in files:
+        private = serialization.load_pem_private_key(file.read_bytes(), password=None)
+        assert isinstance(private, ec.EllipticCurvePrivateKey)
+        keys.append(SigningKey(kid=thumbprint(private), private=private,
+                               created=float(file.name.split("-", 1)[0]) / 1000))
+    return tuple(keys)
+
+
+def keyring() -> tuple[SigningKey, ...]:
+    """Live keys, oldest first; the newest signs. At most two are kept live (current + previous)."""
+    folder = jwt_folder()
+    keys = _keyring(str(folder))
+    if not keys:
+        generate_key(folder)
+        keys = _keyring(str(folder))
+    return keys[-2:]
+
+
+def jwks() -> dict:
+    return {"keys": [k.public_jwk() for k in keyring()]}
+
+
+def issue_access_token(*, account_id: str, role: str, session_id: str, extra: dict | None = None) -> tuple[str, int]:
+    settings = runtime.settings()
+    key = keyring()[-1]
+    now = int(clock.now().timestamp())
+    ttl = settings.access_token_ttl
+    claims = {"iss": settings.jwt_issuer, "aud": settings.jwt_audience, "sub": account_id,
+              "role": role, "sid": session_id, "iat": now, "nbf": now, "exp": now + ttl,
+              "jti": uuid.uuid4().hex, "typ": "access", **(extra or {})}
+    token = jwt.encode(claims, key.private, algorithm=ALGORITHM, headers={"kid": key.kid, "typ": "JWT"})
+    return token, ttl
+
+
+def verify_access_token(token: str) -> dict:
+    """Claims of a valid access token; Unauthorized for anything else (alg pinned to ES256)."""
+    settings = runtime.settings()
+    try:
+        header = jwt.get_unverified_header(token)
+    except jwt.PyJWTError:
+        raise Unauthorized("登录凭证无效", code="TOKEN_INVALID") from None
+    if header.get("alg") != ALGORITHM:
+        raise Unauthorized("登录凭证无效", code="TOKEN_INVALID")
+    key = next((k for k in keyring() if k.kid == header.get("kid")), None)
+    if key is None:
+        raise Unauthorized("登录凭证无效", code="TOKEN_INVALID")
+    try:
+        claims = jwt.decode(token, key.private.public_key(), algorithms=[ALGORITHM],
+                            audience=settings.jwt_audience, issuer=settings.jwt_issuer,
+                            options={"require": ["exp", "iat", "iss", "aud", "sub", "jti"],
+                                     # time is checked below against the platform clock
+                                     "verify_exp": False, "verify_iat": False, "verify_nbf": False})
+    except jwt.PyJWTError:
+        raise Unauthorized("登录凭证无效", code="TOKEN_INVALID") from None
+    now = clock.now().timestamp()
+    if not isinstance(claims["exp"], int) or claims["exp"] <= now:
+        raise Unauthorized("登录已过期，请重新登录", code="TOKEN_EXPIRED")
+    if claims.get("typ") != "access":
+        raise Unauthorized("登录凭证无效", code="TOKEN_INVALID")
+    return claims

@@ -1,0 +1,1 @@
+"""WeChat: clients the platform uses (wechatpy, WeChat Pay v3) and the built-in simulator."""
