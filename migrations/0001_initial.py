@@ -6,6 +6,7 @@ from tortoise.fields.base import OnDelete
 from tortoise.fields.data import JSON_DUMPS
 from uuid import uuid4
 from tortoise import fields
+from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
     initial = True
@@ -44,6 +45,16 @@ class Migration(migrations.Migration):
             bases=['Model'],
         ),
         ops.CreateModel(
+            name='CalendarDay',
+            fields=[
+                ('day', fields.DateField(primary_key=True, unique=True, db_index=True)),
+                ('is_workday', fields.BooleanField()),
+                ('name', fields.CharField(default='', max_length=32)),
+            ],
+            options={'table': 'calendar_day', 'app': 'models', 'pk_attr': 'day', 'table_description': 'A date that differs from the Monday–Friday rule: a holiday (off) or a make-up workday (on).'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
             name='Hall',
             fields=[
                 ('id', fields.UUIDField(primary_key=True, default=uuid4, unique=True, db_index=True)),
@@ -61,6 +72,26 @@ class Migration(migrations.Migration):
             bases=['Model'],
         ),
         ops.CreateModel(
+            name='Message',
+            fields=[
+                ('id', fields.UUIDField(primary_key=True, default=uuid4, unique=True, db_index=True)),
+                ('account_id', fields.UUIDField(db_index=True)),
+                ('kind', fields.CharField(max_length=32)),
+                ('title', fields.CharField(max_length=64)),
+                ('body', fields.TextField(unique=False)),
+                ('link', fields.CharField(default='', max_length=255)),
+                ('ref', fields.CharField(default='', max_length=64)),
+                ('wechat', fields.JSONField(null=True, encoder=JSON_DUMPS, decoder=loads)),
+                ('wechat_claimed_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('wechat_sent_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('wechat_error', fields.CharField(null=True, max_length=128)),
+                ('read_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'message', 'app': 'models', 'indexes': [Index(fields=['account_id', 'read_at'])], 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
             name='RefreshToken',
             fields=[
                 ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
@@ -75,7 +106,7 @@ class Migration(migrations.Migration):
                 ('used_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
                 ('revoked_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
             ],
-            options={'table': 'refresh_token', 'app': 'models', 'pk_attr': 'id', 'table_description': 'One opaque refresh token (hash only). `family` groups the rotations of one login.'},
+            options={'table': 'refresh_token', 'app': 'models', 'pk_attr': 'id', 'table_description': 'One opaque refresh token (hash only), family groups the rotations of one login.'},
             bases=['Model'],
         ),
         ops.CreateModel(
@@ -87,6 +118,64 @@ class Migration(migrations.Migration):
                 ('parent_code', fields.CharField(null=True, db_index=True, max_length=12)),
             ],
             options={'table': 'region', 'app': 'models', 'pk_attr': 'code', 'table_description': 'An administrative division: province, city, county, township or village (12-digit codes'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='ServiceItem',
+            fields=[
+                ('id', fields.UUIDField(primary_key=True, default=uuid4, unique=True, db_index=True)),
+                ('code', fields.CharField(unique=True, max_length=64)),
+                ('name', fields.CharField(max_length=128)),
+                ('aliases', fields.JSONField(default=list, encoder=JSON_DUMPS, decoder=loads)),
+                ('search_text', fields.TextField(default='', unique=False)),
+                ('type', fields.CharField(max_length=16)),
+                ('department', fields.CharField(db_index=True, max_length=64)),
+                ('level', fields.CharField(db_index=True, max_length=16)),
+                ('region_code', fields.CharField(db_index=True, max_length=12)),
+                ('audience', fields.CharField(default='person', max_length=16)),
+                ('topics', fields.JSONField(default=list, encoder=JSON_DUMPS, decoder=loads)),
+                ('legal_basis', fields.TextField(default='', unique=False)),
+                ('conditions', fields.TextField(default='', unique=False)),
+                ('steps', fields.JSONField(default=list, encoder=JSON_DUMPS, decoder=loads)),
+                ('legal_days', fields.SmallIntField(default=20)),
+                ('promised_days', fields.SmallIntField(default=10)),
+                ('fee_fen', fields.IntField(default=0)),
+                ('fee_basis', fields.TextField(default='', unique=False)),
+                ('nontax_code', fields.CharField(null=True, max_length=32)),
+                ('online_depth', fields.SmallIntField(default=3)),
+                ('mobile_enabled', fields.BooleanField(default=True)),
+                ('bookable', fields.BooleanField(default=False)),
+                ('deliverable', fields.BooleanField(default=False)),
+                ('smart_approval', fields.BooleanField(default=False)),
+                ('produces_license_type', fields.CharField(null=True, max_length=32)),
+                ('form_schema', fields.JSONField(default=dict, encoder=JSON_DUMPS, decoder=loads)),
+                ('published', fields.BooleanField(default=True)),
+                ('halls', fields.ManyToManyField('models.Hall', unique=True, db_constraint=True, through='item_hall', forward_key='hall_id', backward_key='service_item_id', related_name='items', on_delete=OnDelete.CASCADE)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+                ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
+            ],
+            options={'table': 'service_item', 'app': 'models', 'pk_attr': 'id', 'table_description': 'A government service item (政务服务事项) with the standard guide elements.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='Material',
+            fields=[
+                ('id', fields.UUIDField(primary_key=True, default=uuid4, unique=True, db_index=True)),
+                ('item', fields.ForeignKeyField('models.ServiceItem', source_field='item_id', db_constraint=True, to_field='id', related_name='materials', on_delete=OnDelete.CASCADE)),
+                ('code', fields.CharField(max_length=32)),
+                ('name', fields.CharField(max_length=128)),
+                ('basis', fields.TextField(default='', unique=False)),
+                ('format', fields.CharField(default='电子版', max_length=32)),
+                ('copies', fields.SmallIntField(default=1)),
+                ('original', fields.CharField(default='copy', max_length=8)),
+                ('required', fields.BooleanField(default=True)),
+                ('condition', fields.TextField(default='', unique=False)),
+                ('sample_key', fields.CharField(null=True, max_length=255)),
+                ('template_key', fields.CharField(null=True, max_length=255)),
+                ('license_type', fields.CharField(null=True, max_length=32)),
+                ('sort', fields.SmallIntField(default=0)),
+            ],
+            options={'table': 'material', 'app': 'models', 'unique_together': (('item', 'code'),), 'pk_attr': 'id', 'table_description': 'A material (申请材料) an item asks for, which a wallet licence of license_type can satisfy.'},
             bases=['Model'],
         ),
     ]

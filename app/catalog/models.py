@@ -35,3 +35,66 @@ class Hall(Model):
 
     class Meta:
         table = "hall"
+
+
+class ServiceItem(Model):
+    """A government service item (政务服务事项) with the standard guide elements."""
+
+    id = fields.UUIDField(primary_key=True)
+    code = fields.CharField(max_length=64, unique=True)  # 事项编码
+    name = fields.CharField(max_length=128)
+    aliases = fields.JSONField(default=list)
+    search_text = fields.TextField(default="")  # name + aliases + pinyin initials, for search
+    type = fields.CharField(max_length=16)  # 行政许可|行政确认|行政给付|行政裁决|行政奖励|其他行政权力|公共服务
+    department = fields.CharField(max_length=64, db_index=True)
+    level = fields.CharField(max_length=16, db_index=True)  # province|city|county|township|village
+    region_code = fields.CharField(max_length=12, db_index=True)
+    audience = fields.CharField(max_length=16, default="person")  # person|legal_person|both
+    topics = fields.JSONField(default=list)
+    legal_basis = fields.TextField(default="")
+    conditions = fields.TextField(default="")
+    steps = fields.JSONField(default=list)
+    legal_days = fields.SmallIntField(default=20)  # 法定办结时限（工作日）
+    promised_days = fields.SmallIntField(default=10)  # 承诺办结时限（工作日）
+    fee_fen = fields.IntField(default=0)
+    fee_basis = fields.TextField(default="")
+    nontax_code = fields.CharField(max_length=32, null=True)  # 非税收入项目编码
+    online_depth = fields.SmallIntField(default=3)  # 1 公开 · 2 下载/预约 · 3 在线预审 · 4 全程网办
+    mobile_enabled = fields.BooleanField(default=True)
+    bookable = fields.BooleanField(default=False)
+    deliverable = fields.BooleanField(default=False)
+    smart_approval = fields.BooleanField(default=False)  # 秒批/即办
+    produces_license_type = fields.CharField(max_length=32, null=True)
+    form_schema = fields.JSONField(default=dict)  # JSON Schema of the online form
+    published = fields.BooleanField(default=True)
+    halls: fields.ManyToManyRelation[Hall] = fields.ManyToManyField(
+        "models.Hall", related_name="items", through="item_hall")
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "service_item"
+
+
+class Material(Model):
+    """A material (申请材料) an item asks for, which a wallet licence of license_type can satisfy."""
+
+    id = fields.UUIDField(primary_key=True)
+    item: fields.ForeignKeyRelation[ServiceItem] = fields.ForeignKeyField(
+        "models.ServiceItem", related_name="materials", on_delete=fields.CASCADE)
+    code = fields.CharField(max_length=32)  # stable within the item, e.g. "M01"
+    name = fields.CharField(max_length=128)
+    basis = fields.TextField(default="")
+    format = fields.CharField(max_length=32, default="电子版")  # 纸质|电子版|纸质+电子版
+    copies = fields.SmallIntField(default=1)
+    original = fields.CharField(max_length=8, default="copy")  # original|copy|both
+    required = fields.BooleanField(default=True)
+    condition = fields.TextField(default="")  # when conditional (required=False), in which case
+    sample_key = fields.CharField(max_length=255, null=True)
+    template_key = fields.CharField(max_length=255, null=True)
+    license_type = fields.CharField(max_length=32, null=True)
+    sort = fields.SmallIntField(default=0)
+
+    class Meta:
+        table = "material"
+        unique_together = (("item", "code"),)

@@ -34,3 +34,25 @@ async def list_regions(*, parent: str | None) -> list[Region]:
 async def region_exists(*, code: str) -> bool:
     """Whether `code` is a known region."""
     return await Region.exists(code=code)
+
+
+async def get_item(*, code: str, with_materials: bool = True):
+    """A published service item by its code, with its materials (404 when unknown)."""
+    from app.catalog.models import ServiceItem
+
+    item = await ServiceItem.get_or_none(code=code, published=True)
+    if item is None:
+        raise NotFound("事项不存在", code="ITEM_NOT_FOUND")
+    if with_materials:
+        await item.fetch_related("materials")
+    return item
+
+
+async def get_item_by_id(*, item_id: str | uuid.UUID):
+    """A service item by id (404 when unknown)."""
+    from app.catalog.models import ServiceItem
+
+    item = await ServiceItem.get_or_none(id=item_id)
+    if item is None:
+        raise NotFound("事项不存在", code="ITEM_NOT_FOUND")
+    return item

@@ -66,7 +66,7 @@ class Account(Model):
 
 
 class RefreshToken(Model):
-    """One opaque refresh token (hash only). `family` groups the rotations of one login."""
+    """One opaque refresh token (hash only), family groups the rotations of one login."""
 
     id = fields.BigIntField(primary_key=True)
     token_hash = fields.CharField(max_length=64, unique=True)

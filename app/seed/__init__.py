@@ -12,7 +12,7 @@ from pathlib import Path
 from app.core.config import ROOT
 
 DATA = Path(__file__).parent / "data"
-SEED_ORDER = ["catalog", "identity", "appointments", "agents", "licenses", "applications", "payments"]
+SEED_ORDER = ["calendar", "catalog", "identity", "appointments", "agents", "licenses", "applications", "payments"]
 
 
 def load_json(name: str):

@@ -35,3 +35,22 @@ async def test_migrations_apply_to_an_empty_database(tmp_path):
 
     tables = {r[0] for r in sqlite3.connect(db).execute("select name from sqlite_master where type='table'")}
     assert {"account", "region", "hall", "refresh_token"} <= tables
+
+
+def test_model_descriptions_are_safe_in_ddl():
+    """Tortoise puts the first docstring line into DDL comments and splits scripts on ';'."""
+    from tortoise import Tortoise
+
+    from app.core.db import model_modules
+
+    Tortoise.init_models(model_modules(), "models", _init_relations=False)
+    import importlib
+    import inspect as _inspect
+
+    from tortoise.models import Model
+
+    for name in model_modules():
+        for _, cls in _inspect.getmembers(importlib.import_module(name), _inspect.isclass):
+            if issubclass(cls, Model) and cls is not Model and cls.__doc__:
+                first = _inspect.cleandoc(cls.__doc__).split("\n")[0]
+                assert ";" not in first and "`" not in first, f"{cls.__name__}: {first}"

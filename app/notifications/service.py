@@ -1,0 +1,85 @@
+"""Notify people: an inbox message, and a WeChat subscribe message sent by the task queue."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+from tortoise.expressions import Q
+
+from app.core import clock
+from app.core.errors import NotFound
+from app.core.pagination import paginate
+from app.notifications.models import Message
+
+SEND_LEASE = 60  # seconds
+
+
+async def notify(*, account_id: uuid.UUID | str, kind: str, title: str, body: str, link: str = "",
+                 ref: str = "", wechat: dict | None = None) -> Message:
+    """Write an inbox message; when `wechat` ({"template", "data", "page"}) is given, queue the
+    subscribe message too. Call it inside the caller's transaction: the send is queued after."""
+    message = await Message.create(account_id=account_id, kind=kind, title=title[:64], body=body,
+                                   link=link, ref=ref, wechat=wechat)
+    if wechat:
+        from app.notifications.tasks import send_wechat_message
+
+        await send_wechat_message.kiq(str(message.id))
+    return message
+
+
+async def list_messages(*, account_id: uuid.UUID, unread_only: bool, cursor: str | None, limit: int):
+    """The account's inbox, newest first."""
+    qs = Message.filter(account_id=account_id)
+    if unread_only:
+        qs = qs.filter(read_at=None)
+    return await paginate(qs, cursor=cursor, limit=limit)
+
+
+async def unread_count(*, account_id: uuid.UUID) -> int:
+    """How many inbox messages the account has not read."""
+    return await Message.filter(account_id=account_id, read_at=None).count()
+
+
+async def mark_read(*, account_id: uuid.UUID, message_id: uuid.UUID | None = None) -> int:
+    """Mark one message (or, without an id, all) as read; another person's message is a 404."""
+    qs = Message.filter(account_id=account_id, read_at=None)
+    if message_id is not None:
+        if not await Message.exists(id=message_id, account_id=account_id):
+            raise NotFound("消息不存在", code="MESSAGE_NOT_FOUND")
+        qs = qs.filter(id=message_id)
+    return await qs.update(read_at=clock.now())
+
+
+async def deliver_wechat(*, message_id: str) -> str:
+    """Send one message's subscribe message exactly once (re-runs after a crash do not resend)."""
+    from app.identity import service as identity
+    from app.notifications.templates import TEMPLATES
+    from app.wechat import miniapp
+
+    message = await Message.get_or_none(id=message_id)
+    if message is None or not message.wechat or message.wechat_sent_at is not None:
+        return "skipped"
+    account = await identity.get_account(account_id=message.account_id)
+    if not account.openid:
+        await Message.filter(id=message.id).update(wechat_error="no openid")
+        return "no-openid"
+    # Lease the send: a concurrent run finds it leased and stops; a run that died mid-send leaves
+    # a lease that expires, so the queue's retry sends it later.
+    now = clock.now()
+    claimed = await Message.filter(
+        Q(wechat_claimed_at=None) | Q(wechat_claimed_at__lt=now - timedelta(seconds=SEND_LEASE)),
+        id=message.id, wechat_sent_at=None,
+    ).update(wechat_claimed_at=now)
+    if not claimed:
+        return "skipped"
+    template = TEMPLATES.get(message.wechat.get("template", message.kind), message.wechat.get("template"))
+    try:
+        await miniapp.send_subscribe_message(account.openid, template, message.wechat["data"],
+                                             message.wechat.get("page") or message.link or None)
+    except Exception as exc:
+        await Message.filter(id=message.id).update(
+            wechat_claimed_at=None, wechat_error=str(getattr(exc, "code", exc))[:128])
+        raise
+    await Message.filter(id=message.id).update(wechat_sent_at=clock.now(), wechat_error=None)
+    return "sent"

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import pytest
+
+from app.notifications import service
+from app.notifications.templates import character_string, phrase, thing
+from tests.factories import auth_headers, make_account
+
+
+class TestNotify:
+    async def test_inbox_and_wechat_message(self, rt, sim):
+        account = await make_account()
+        await service.notify(account_id=account.id, kind="application_status", title="您的办件已受理",
+                             body="营业执照设立登记已受理", wechat={"template": "application_status", "data": {
+                                 "thing1": thing("营业执照设立登记"), "phrase2": phrase("已受理"),
+                                 "character_string3": character_string("SJT2026000123")}})
+        sent = sim.get("dev/messages", params={"touser": account.openid}).json()["messages"]
+        assert len(sent) == 1 and sent[0]["template_id"] == "SJT-TPL-PROGRESS"
+        assert await service.unread_count(account_id=account.id) == 1
+
+    async def test_delivery_runs_once(self, rt, sim):
+        account = await make_account()
+        msg = await service.notify(account_id=account.id, kind="licence", title="t", body="b",
+                                   wechat={"template": "licence", "data": {"thing1": thing("结婚证")}})
+        assert await service.deliver_wechat(message_id=str(msg.id)) == "skipped"
+        sent = sim.get("dev/messages", params={"touser": account.openid}).json()["messages"]
+        assert len(sent) == 1
+
+
+class TestTemplates:
+    @pytest.mark.parametrize("text", ["一个非常非常长的事项名称超过了二十个字符的限制啊", "短"])
+    def test_thing_fits(self, text):
+        assert len(thing(text)["value"]) <= 20
+
+    def test_phrase_is_at_most_five_han(self):
+        assert phrase("需要补正材料")["value"] == "需要补正材"
+        assert phrase("OK")["value"] == "已更新"
+
+
+class TestInboxApi:
+    async def test_list_read_and_privacy(self, client, rt):
+        alice, bob = await make_account(), await make_account()
+        m = await service.notify(account_id=alice.id, kind="k", title="标题", body="内容")
+        r = await client.get("/api/v1/messages", headers=await auth_headers(alice))
+        assert r.status_code == 200 and r.json()["unread"] == 1 and r.json()["items"][0]["title"] == "标题"
+        r = await client.post(f"/api/v1/messages/{m.id}/read", headers=await auth_headers(bob))
+        assert r.status_code == 404
+        r = await client.post(f"/api/v1/messages/{m.id}/read", headers=await auth_headers(alice))
+        assert r.json() == {"updated": 1}
+        r = await client.get("/api/v1/messages?unread=true", headers=await auth_headers(alice))
+        assert r.json()["items"] == [] and r.json()["unread"] == 0
+
+    async def test_cursor_pagination_is_stable(self, client, rt):
+        alice = await make_account()
+        for i in range(5):
+            await service.notify(account_id=alice.id, kind="k", title=f"m{i}", body="b")
+        headers = await auth_headers(alice)
+        seen, cursor = [], None
+        while True:
+            r = await client.get("/api/v1/messages", params={"limit": 2, **({"cursor": cursor} if cursor else {})},
+                                 headers=headers)
+            seen += [m["title"] for m in r.json()["items"]]
+            cursor = r.json()["next_cursor"]
+            if not cursor:
+                break
+        assert sorted(seen) == [f"m{i}" for i in range(5)] and len(seen) == 5
+
+    async def test_bad_cursor_is_422(self, client, rt):
+        alice = await make_account()
+        r = await client.get("/api/v1/messages?cursor=%%%", headers=await auth_headers(alice))
+        assert r.status_code == 422 and r.json()["error"]["code"] == "INVALID_CURSOR"
