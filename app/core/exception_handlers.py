@@ -16,13 +16,34 @@ from app.core.errors import AppError, BadRequest, Conflict, NotFound, PayloadToo
 log = logging.getLogger("sjt.errors")
 
 
-def to_app_error(exc: Exception) -> AppError:
+_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+
+def allowed_methods(request: Request) -> str:
+    """Methods the router accepts for this path (Sanic leaves them out for dynamic routes)."""
+    found = []
+    for method in _METHODS:
+        try:
+            request.app.router.get(request.path, method, request.headers.get("host"))
+        except Exception:  # noqa: BLE001 - not routable with this method
+            continue
+        found.append(method)
+    if "GET" in found:
+        found.append("HEAD")
+    return ", ".join(found + ["OPTIONS"])
+
+
+def to_app_error(exc: Exception, request: Request | None = None) -> AppError:
     if isinstance(exc, AppError):
         return exc
     if isinstance(exc, sanic_exc.NotFound):
         return NotFound("请求的地址不存在", code="ROUTE_NOT_FOUND")
     if isinstance(exc, sanic_exc.MethodNotAllowed):
-        return AppError("不支持该请求方法", code="METHOD_NOT_ALLOWED", status=405)
+        allow = next((v for k, v in (exc.headers or {}).items() if k.lower() == "allow"), None)
+        if not allow and request is not None:
+            allow = allowed_methods(request)
+        return AppError("不支持该请求方法", code="METHOD_NOT_ALLOWED", status=405,
+                        headers={"Allow": allow} if allow else None)
     if isinstance(exc, sanic_exc.PayloadTooLarge):
         return PayloadTooLarge()
     if isinstance(exc, sanic_exc.HeaderNotFound):
@@ -51,7 +72,7 @@ def to_app_error(exc: Exception) -> AppError:
 def register(app: Sanic) -> None:
     @app.exception(Exception)
     async def handle(request: Request, exc: Exception):
-        err = to_app_error(exc)
+        err = to_app_error(exc, request)
         if err.status >= 500:
             log.error("unhandled %s on %s %s", type(exc).__name__, request.method, request.path,
                       exc_info=exc if err.status == 500 else None)

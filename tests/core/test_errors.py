@@ -47,3 +47,9 @@ async def test_missing_token_is_401(client):
 async def test_request_id_is_echoed(client):
     r = await client.get("/healthz", headers={"x-request-id": "abc12345-test"})
     assert r.headers["x-request-id"] == "abc12345-test"
+
+
+async def test_method_not_allowed_lists_allow_on_dynamic_routes(client):
+    r = await client.request("TRACE", "/api/v1/messages/63b0f864-3353-4a77-829f-1f777347316f/read")
+    assert r.status_code == 405
+    assert "POST" in r.headers["allow"]
