@@ -1,0 +1,88 @@
+"""`make bench`: the platform in production mode (PostgreSQL + Redis, 2 workers) and a bare Sanic
+handler in the same run, loaded by locust (headless); prints rps, p50/p99, the ratio to the
+ceiling and worker RSS for each scenario, and writes bench/out/latest.md."""
+
+from __future__ import annotations
+
+import csv
+import os
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench.servers import ROOT, Platform, ceiling
+
+USERS = int(os.environ.get("BENCH_USERS", "32"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
+
+
+@dataclass
+class Scenario:
+    name: str
+    paths: list[str]
+    kind: str  # ceiling | cached | db
+    method: str = "GET"
+    token: str = ""
+    body: str = ""
+    env: dict = field(default_factory=dict)
+
+
+TARGETS = {"cached": 0.60, "db": 0.25}
+
+
+def run_locust(host: str, scenario: Scenario) -> dict:
+    out = Path(tempfile.mkdtemp(prefix="locust-")) / "s"
+    env = {**os.environ, "SCENARIO": scenario.name, "SCENARIO_METHOD": scenario.method,
+           "SCENARIO_PATHS": __import__("json").dumps(scenario.paths), "SCENARIO_TOKEN": scenario.token,
+           "SCENARIO_BODY": scenario.body}
+    subprocess.run([sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
+                    "-u", str(USERS), "-r", str(USERS), "-t", f"{SECONDS}s", "--host", host, "--csv", str(out),
+                    "--only-summary", "--loglevel", "ERROR", "--exit-code-on-error", "0"],
+                   env=env, check=True, capture_output=True, cwd=ROOT)
+    with open(f"{out}_stats.csv") as fh:
+        row = next(r for r in csv.DictReader(fh) if r["Name"] == "Aggregated")
+    return {"rps": float(row["Requests/s"]), "p50": float(row["50%"]), "p99": float(row["99%"]),
+            "failures": int(row["Failure Count"]), "requests": int(row["Request Count"])}
+
+
+def scenarios(tokens: dict) -> list[Scenario]:
+    resident = tokens.get("demo-resident-zhang", "")
+    return [
+        Scenario("health (no I/O)", ["/healthz"], "cached"),
+        Scenario("JWKS (in-process cache)", ["/.well-known/jwks.json"], "cached"),
+        Scenario("current account (DB read)", ["/api/v1/me"], "db", token=resident),
+        Scenario("inbox (DB read)", ["/api/v1/messages"], "db", token=resident),
+    ]
+
+
+def main() -> int:
+    ceil = ceiling(WORKERS).start()
+    platform = Platform(WORKERS).start()
+    rows = []
+    try:
+        base = run_locust(ceil.base, Scenario("ceiling: bare Sanic JSON", ["/json"], "ceiling"))
+        rows.append(("ceiling: bare Sanic JSON", base, 1.0, None, ceil.rss_mb()))
+        for sc in scenarios(platform.tokens()):
+            result = run_locust(platform.base, sc)
+            rows.append((sc.name, result, result["rps"] / base["rps"], TARGETS.get(sc.kind), platform.rss_mb()))
+    finally:
+        platform.stop()
+        ceil.stop()
+    lines = [f"{'scenario':<34} {'rps':>8} {'p50 ms':>7} {'p99 ms':>7} {'ratio':>6} {'target':>6} {'fail':>5} {'RSS MB':>7}"]
+    for name, r, ratio, target, rss in rows:
+        mark = "" if target is None else (" ok" if ratio >= target else " MISS")
+        lines.append(f"{name:<34} {r['rps']:>8.0f} {r['p50']:>7.0f} {r['p99']:>7.0f} {ratio:>6.2f} "
+                     f"{(f'{target:.2f}' if target else '-'):>6} {r['failures']:>5} {rss:>7.1f}{mark}")
+    report = "\n".join(lines)
+    print(report)
+    out = ROOT / "bench" / "out"
+    out.mkdir(exist_ok=True)
+    (out / "latest.md").write_text("```\n" + report + "\n```\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
