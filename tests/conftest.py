@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -172,12 +173,41 @@ class Lifespan:
         await asyncio.wait_for(self.task, 10)
 
 
+class PersonalDataLeak(AssertionError):
+    """A response carried a raw ID number or mobile number (they must always be masked)."""
+
+
+_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
+_PHONE = re.compile(r"(?<![0-9A-Za-z])1[3-9]\d{9}(?![0-9A-Za-z])")
+
+
+def personal_data_in(text: str) -> list[str]:
+    """Raw (unmasked) resident ID numbers (valid GB 11643) and mobile numbers found in `text`."""
+    from app.identity.idcard import id_number_problem
+
+    found = [m for m in _ID_NUMBER.findall(text) if id_number_problem(m) is None]
+    return found + _PHONE.findall(text)
+
+
+async def _scan_response(response: httpx.Response) -> None:
+    await response.aread()
+    if "json" not in response.headers.get("content-type", "") and "text" not in response.headers.get(
+            "content-type", ""):
+        return
+    leaks = personal_data_in(response.text)
+    if leaks:
+        raise PersonalDataLeak(f"{response.request.method} {response.request.url.path} returned unmasked "
+                               f"personal data ({len(leaks)} value(s))")
+
+
 @pytest_asyncio.fixture
 async def client(app: Sanic, rt):
-    """An HTTP client speaking ASGI to the app in this event loop."""
+    """An HTTP client speaking ASGI to the app in this event loop. Every response is scanned for
+    raw ID numbers and phone numbers: a leak fails the test that caused it."""
     async with Lifespan(app):
         transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 40000))
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver",
+                                     event_hooks={"response": [_scan_response]}) as c:
             yield c
 
 
