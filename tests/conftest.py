@@ -40,6 +40,8 @@ from app.core.storage import LocalStorage  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
+# A real Redis for the few tests that need one whatever the backend under test (CI sets it).
+SERVICE_REDIS_URL = TEST_REDIS_URL or os.environ.get("SJT_SERVICE_REDIS_URL", "")
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 Sanic.test_mode = True

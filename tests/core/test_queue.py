@@ -10,7 +10,7 @@ from taskiq import InMemoryBroker
 from taskiq.api import run_receiver_task
 
 from app.core.queue import broker, import_task_modules
-from tests.conftest import TEST_REDIS_URL, require_service
+from tests.conftest import SERVICE_REDIS_URL, require_service
 
 
 def test_tests_use_the_in_memory_broker_inline():
@@ -21,12 +21,12 @@ def test_tests_use_the_in_memory_broker_inline():
 
 
 async def test_redis_stream_broker_round_trip():
-    require_service(bool(TEST_REDIS_URL), "Redis (TEST_REDIS_URL)")
+    require_service(bool(SERVICE_REDIS_URL), "Redis (TEST_REDIS_URL or SJT_SERVICE_REDIS_URL)")
     from taskiq_redis import RedisAsyncResultBackend, RedisStreamBroker
 
     queue = f"sjt:test:{uuid.uuid4().hex}"
-    redis_broker = RedisStreamBroker(TEST_REDIS_URL, queue_name=queue).with_result_backend(
-        RedisAsyncResultBackend(TEST_REDIS_URL, result_ex_time=60))
+    redis_broker = RedisStreamBroker(SERVICE_REDIS_URL, queue_name=queue).with_result_backend(
+        RedisAsyncResultBackend(SERVICE_REDIS_URL, result_ex_time=60))
     done = asyncio.Event()
 
     @redis_broker.task(task_name="test.double")
