@@ -85,19 +85,22 @@ async def record(*, action: str, actor_id: Any = None, on_behalf_of: Any = None,
         "outcome": outcome[:16], "ip": (ip or "")[:64], "request_id": ("" if rid == "-" else rid)[:64],
         "details": orjson.loads(orjson.dumps(details or {})),
     }
-    async with _lock():
-        for attempt in range(30):
-            created_at = clock.now()
-            try:
-                async with in_transaction():
-                    seq, prev = await _head()
-                    seq += 1
-                    own = event_hash(seq=seq, prev_hash=prev, created_at=created_at, **fields)
-                    return await AuditEvent.create(seq=seq, prev_hash=prev, hash=own, created_at=created_at,
-                                                   **fields)
-            except (IntegrityError, OperationalError, TransactionManagementError):
-                # another worker took this seq (or SQLite was busy): re-read the head and retry
-                await asyncio.sleep(random.uniform(0.002, 0.02) * (attempt + 1))
+    async with _lock():  # one writer per worker; across workers the unique seq decides
+        return await _append(fields)
+
+
+async def _append(fields: dict) -> AuditEvent:
+    for attempt in range(50):
+        created_at = clock.now()
+        try:
+            async with in_transaction():
+                seq, prev = await _head()
+                seq += 1
+                own = event_hash(seq=seq, prev_hash=prev, created_at=created_at, **fields)
+                return await AuditEvent.create(seq=seq, prev_hash=prev, hash=own, created_at=created_at, **fields)
+        except (IntegrityError, OperationalError, TransactionManagementError):
+            # another worker took this seq (or SQLite was busy): re-read the head and retry
+            await asyncio.sleep(random.uniform(0.001, 0.01) * min(attempt + 1, 10))
     raise RuntimeError("could not append to the audit chain")
 
 
