@@ -1,4 +1,4 @@
-"""Platform commands: `python -m app.cli migrate|makemigrations|check-migrations|seed|serve|export-openapi`."""
+"""Platform commands: `python -m app.cli migrate|makemigrations|check-migrations|seed|serve|export-openapi|rotate-jwt-key`."""
 
 from __future__ import annotations
 
@@ -103,6 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("check-migrations", help="fail when models and migrations disagree")
     sub.add_parser("seed", help="load demo and reference data (idempotent)")
     sub.add_parser("banner", help="print URLs and demo accounts")
+    sub.add_parser("rotate-jwt-key", help="add a new JWT signing key (the previous one keeps verifying)")
     exp = sub.add_parser("export-openapi", help="write api_docs/openapi.json")
     exp.add_argument("--out", type=Path, default=ROOT / "api_docs" / "openapi.json")
     args = parser.parse_args(argv)
@@ -115,6 +116,11 @@ def main(argv: list[str] | None = None) -> int:
         asyncio.run(_seed())
     elif args.command == "banner":
         banner()
+    elif args.command == "rotate-jwt-key":
+        from app.identity.tokens import jwks, rotate_signing_key
+
+        key = rotate_signing_key()
+        print(f"new signing key {key.kid}; live keys: {[k['kid'] for k in jwks()['keys']]}")
     elif args.command == "export-openapi":
         spec = export_openapi(args.out)
         print(f"wrote {args.out} ({len(spec.get('paths', {}))} paths)")

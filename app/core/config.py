@@ -57,6 +57,10 @@ class Settings(BaseSettings):
     log_level: str = Field("INFO", alias="LOG_LEVEL")
     log_json: bool = Field(True, alias="LOG_JSON")
     audit_retention_days: int = Field(180, alias="AUDIT_RETENTION_DAYS", ge=180)
+    # Real-name verifiers: "demo" or "package.module:factory" (see app/identity/realname.py).
+    realname_registry: str = Field("demo", alias="REALNAME_REGISTRY")
+    realname_demo_reject: str = Field("", alias="REALNAME_DEMO_REJECT")  # comma-separated ID numbers
+    face_verifier: str = Field("demo", alias="FACE_VERIFIER")
     demo_login: bool | None = Field(None, alias="DEMO_LOGIN")
 
     @model_validator(mode="after")

@@ -1,4 +1,17 @@
-"""Authorisation helpers every domain uses: who is calling, in which role, and ownership."""
+"""Authorisation helpers every domain uses: who is calling, in which role, and ownership.
+
+- `require()` / `require(Role.X, ...)`: pass as `endpoint(auth=...)`. Any valid access token, or
+  one of those roles (403 ROLE_FORBIDDEN otherwise). A token is valid when its ES256 signature,
+  `kid`, `iss`/`aud`/`exp` check out, the account is active, and every registered session check
+  passes (identity registers one: a logged-out/revoked session → 401 SESSION_REVOKED, a staff
+  session idle for STAFF_IDLE_TIMEOUT → 401 SESSION_IDLE_TIMEOUT).
+- `current_account(request)`: the authenticated `Account` inside such an endpoint;
+  `request.ctx.claims` holds the token claims (`sid` = session family).
+- `get_owned(Model, account, id=...)` / `ensure_owner(row, account)`: another person's record is
+  ALWAYS 404 (never 403: do not reveal that it exists). Filter by owner in the query itself.
+- `client_ip(request)`: the caller's address (first X-Forwarded-For hop), for rate limits and audit.
+- `PERSON_ROLES` (resident, legal person) for `require(*PERSON_ROLES)`.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +19,7 @@ from typing import Awaitable, Callable, Iterable
 
 from sanic import Request
 
-from app.core.errors import Forbidden, Unauthorized
+from app.core.errors import Forbidden, NotFound, Unauthorized
 from app.identity.models import Account, AccountStatus, Role
 from app.identity.tokens import verify_access_token
 
@@ -76,3 +89,30 @@ def client_ip(request: Request) -> str:
 
 PERSON_ROLES: tuple[Role, ...] = (Role.RESIDENT, Role.LEGAL_PERSON)
 ANY_ROLE: Iterable[Role] = tuple(Role)
+
+
+def _not_found(message: str, code: str) -> NotFound:
+    return NotFound(message, code=code)
+
+
+async def get_owned(model, account: Account, *, owner_field: str = "account_id", message: str = "记录不存在",
+                    code: str = "NOT_FOUND", **lookup):
+    """The row of `model` matching `lookup` AND owned by `account` (404 otherwise, never 403).
+
+    `model` may also be a queryset (e.g. with `select_related`)."""
+    row = await model.filter(**lookup, **{owner_field: account.id}).first()
+    if row is None:
+        raise _not_found(message, code)
+    return row
+
+
+def ensure_owner(row, account: Account, *, owner_field: str = "account_id", message: str = "记录不存在",
+                 code: str = "NOT_FOUND"):
+    """`row` when `account` owns it; 404 for a missing row or someone else's."""
+    if row is None or str(getattr(row, owner_field)) != str(account.id):
+        raise _not_found(message, code)
+    return row
+
+
+# Registers the session check (revoked sessions, staff idle timeout) whenever auth is used.
+from app.identity import sessions as _sessions  # noqa: E402,F401

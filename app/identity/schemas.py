@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -12,6 +13,65 @@ from app.identity.models import Account
 
 class WechatLoginIn(BaseModel):
     code: str = Field(min_length=1, max_length=128, description="wx.login 返回的临时登录凭证")
+
+
+class PhoneIn(BaseModel):
+    code: str = Field(min_length=1, max_length=128, description="手机号快速验证组件返回的 code")
+
+
+class PasswordLoginIn(BaseModel):
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=128)
+
+
+class RefreshIn(BaseModel):
+    refresh_token: str = Field(min_length=1, max_length=256)
+
+
+class LogoutResult(BaseModel):
+    revoked: int = Field(description="本次吊销的刷新令牌数")
+
+
+class RealNameIn(BaseModel):
+    name: str = Field(min_length=1, max_length=64, description="证件上的姓名")
+    id_number: str = Field(min_length=1, max_length=32, description="18 位居民身份证号码")
+
+
+class FaceIn(BaseModel):
+    liveness_token: str = Field(min_length=1, max_length=512, description="人脸核身组件返回的核验凭证")
+
+
+class EnterpriseIn(BaseModel):
+    credit_code: str = Field(min_length=1, max_length=32, description="统一社会信用代码（18 位）")
+    org_name: str = Field(min_length=1, max_length=128, description="单位名称")
+
+
+class QrCreated(BaseModel):
+    ticket: str
+    poll_token: str = Field(description="仅发给发起登录的网页；轮询时作为 poll_token 查询参数")
+    payload: str = Field(description="二维码内容 SJT1:Q:<ticket>")
+    qr_png: str = Field(description="二维码 PNG（base64）")
+    expires_in: int
+    expires_at: datetime
+
+
+class QrPollQuery(BaseModel):
+    poll_token: str = Field(min_length=1, max_length=128)
+    wait: int = Field(0, ge=0, le=25, description="最长等待秒数（长轮询）")
+    state: Literal["pending", "scanned"] = Field("pending", description="网页已知的状态；状态不同即刻返回")
+
+
+class QrScanInfo(BaseModel):
+    state: str
+    device: str = Field(description="发起登录的设备（浏览器 · 系统）")
+    ip_area: str = Field(description="发起登录的大致地区")
+    ip: str = Field(description="发起登录的 IP（部分隐藏）")
+    created_at: datetime
+    expires_at: datetime
+
+
+class QrState(BaseModel):
+    state: str
 
 
 class TokenPair(BaseModel):
@@ -24,6 +84,12 @@ class TokenPair(BaseModel):
 class LoginResult(TokenPair):
     account: "AccountOut"
     new_account: bool = False
+
+
+class QrPollResult(BaseModel):
+    state: str = Field(description="pending | scanned | confirmed | cancelled | expired")
+    tokens: TokenPair | None = Field(None, description="仅在 confirmed 时返回一次")
+    account: "AccountOut | None" = None
 
 
 class AccountOut(BaseModel):
@@ -72,3 +138,4 @@ class JWKS(BaseModel):
 
 
 LoginResult.model_rebuild()
+QrPollResult.model_rebuild()

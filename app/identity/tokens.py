@@ -90,6 +90,27 @@ def keyring() -> tuple[SigningKey, ...]:
     return keys[-2:]
 
 
+def rotate_signing_key() -> SigningKey:
+    """Add a new signing key: it signs from now on, the previous one keeps verifying (two live in
+    JWKS); tokens of the key before that stop verifying. CLI: `python -m app.cli rotate-jwt-key`."""
+    return generate_key(jwt_folder())
+
+
+_last_reload = 0.0
+
+
+def _find_key(kid: str | None) -> SigningKey | None:
+    """The live key with this kid; an unknown kid re-reads the key folder (another worker may have
+    rotated), at most every few seconds."""
+    global _last_reload
+    key = next((k for k in keyring() if k.kid == kid), None)
+    if key is None and kid and time.monotonic() - _last_reload > 5:
+        _last_reload = time.monotonic()
+        _keyring.cache_clear()
+        key = next((k for k in keyring() if k.kid == kid), None)
+    return key
+
+
 def jwks() -> dict:
     return {"keys": [k.public_jwk() for k in keyring()]}
 
@@ -115,7 +136,7 @@ def verify_access_token(token: str) -> dict:
         raise Unauthorized("登录凭证无效", code="TOKEN_INVALID") from None
     if header.get("alg") != ALGORITHM:
         raise Unauthorized("登录凭证无效", code="TOKEN_INVALID")
-    key = next((k for k in keyring() if k.kid == header.get("kid")), None)
+    key = _find_key(header.get("kid"))
     if key is None:
         raise Unauthorized("登录凭证无效", code="TOKEN_INVALID")
     try:
