@@ -1,0 +1,19 @@
+const appointments = require('../../services/appointments')
+const elder = require('../../utils/elder')
+
+Page({
+  data: { elder: false, items: [], loading: false },
+  async onShow() {
+    elder.apply(this)
+    this.setData({ loading: true })
+    try {
+      const res = await appointments.list({})
+      this.setData({ items: (res.items || []).map((a) => ({ ...a, statusText: appointments.statusLabel(a.status) })) })
+    } finally {
+      this.setData({ loading: false })
+    }
+  },
+  onOpen(e) {
+    wx.navigateTo({ url: `/appointments/ticket/index?id=${e.currentTarget.dataset.id}` })
+  },
+})
