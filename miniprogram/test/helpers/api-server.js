@@ -96,8 +96,25 @@ async function start() {
     child.kill('SIGKILL')
     throw e
   }
+  // Writes an inbox message the way a domain would (notifications.service.notify), from a
+  // separate process on the same database: what the API then serves is the real thing.
+  const notify = (accountId, { kind = 'application', title, body = '', link = '' }) => run(['-c', [
+    'import asyncio, json, sys',
+    'from app.core.config import load_settings',
+    'from app.core.resources import open_resources, close_resources',
+    'from app.notifications import service',
+    'async def main():',
+    '    res = await open_resources(load_settings(), role="cli")',
+    '    try:',
+    '        m = await service.notify(**json.loads(sys.argv[1]))',
+    '        print(m.id)',
+    '    finally:',
+    '        await close_resources(res)',
+    'asyncio.run(main())',
+  ].join('\n'), JSON.stringify({ account_id: accountId, kind, title, body, link })], env).then((out) => out.trim())
   return {
     base,
+    notify,
     port,
     dataDir,
     logs,

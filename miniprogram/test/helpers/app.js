@@ -3,12 +3,13 @@ const path = require('path')
 
 const ROOT = path.resolve(__dirname, '../..')
 
+let definition = null
+
 function launchApp() {
-  let definition = null
-  global.App = (def) => { definition = def }
-  const file = path.join(ROOT, 'app.js')
-  delete require.cache[require.resolve(file)]
-  require(file)
+  if (!definition) {
+    global.App = (def) => { definition = def }
+    require(path.join(ROOT, 'app.js'))
+  }
   const app = { ...definition, globalData: { ...definition.globalData } }
   Object.keys(definition).forEach((k) => { if (typeof definition[k] === 'function') app[k] = definition[k].bind(app) })
   global.getApp = () => app

@@ -14,13 +14,16 @@ function setPath(target, key, value) {
   obj[keys[keys.length - 1]] = value
 }
 
+// jest keeps one module registry per test file, so a page module runs once: keep its definition.
+const definitions = new Map()
+
 function loadPage(route) {
-  let definition = null
-  global.Page = (def) => { definition = def }
-  const file = path.join(ROOT, `${route}.js`)
-  delete require.cache[require.resolve(file)]
-  require(file)
-  if (!definition) throw new Error(`${route} did not call Page()`)
+  if (!definitions.has(route)) {
+    global.Page = (def) => definitions.set(route, def)
+    require(path.join(ROOT, `${route}.js`))
+    if (!definitions.has(route)) throw new Error(`${route} did not call Page()`)
+  }
+  const definition = definitions.get(route)
   const page = { route, options: {} }
   Object.keys(definition).forEach((k) => {
     page[k] = typeof definition[k] === 'function' ? definition[k].bind(page) : definition[k]
