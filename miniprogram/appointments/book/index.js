@@ -65,6 +65,8 @@ Page({
       wx.redirectTo({ url: `/appointments/ticket/index?id=${ticket.id}` })
       return ticket
     } catch (e) {
+      // A lost response may be retried under the same key; an answered refusal gets a new one.
+      if (e.status) this.bookingKey = randomKey()
       if (e.code === 'SLOT_FULL') await this.chooseDate(this.data.date)
       return null
     } finally {

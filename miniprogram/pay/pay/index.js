@@ -28,6 +28,7 @@ Page({
       wx.redirectTo({ url: `/pay/result/index?id=${orderId}` })
       return orderId
     } catch (e) {
+      if (e.status) this.payKey = randomKey() // answered refusal: a new attempt is a new request
       return null
     } finally {
       this.setData({ busy: false })
