@@ -2,11 +2,13 @@
 const { endpoint } = require('../utils/api')
 
 const api = {
-  create: endpoint('POST', '/applications'), // {item_code, form, materials, submit?}
-  list: endpoint('GET', '/applications'), // {status, cursor}
+  // {item_code | bundle_code, form, materials: {code: {file_ids} | {license_id}}} → {group_id, items}
+  create: endpoint('POST', '/applications'),
+  list: endpoint('GET', '/applications'), // {status, cursor, limit}
   get: endpoint('GET', '/applications/{id}'), // with timeline and corrections
-  submit: endpoint('POST', '/applications/{id}/submit'), // {form, materials} on resubmission
-  withdraw: endpoint('POST', '/applications/{id}/withdraw'),
+  update: endpoint('PATCH', '/applications/{id}'), // {form, materials} of a draft or a case needing correction
+  submit: endpoint('POST', '/applications/{id}/submit'),
+  withdraw: endpoint('POST', '/applications/{id}/withdraw'), // {reason}
   evaluate: endpoint('POST', '/applications/{id}/evaluation'), // {score 1..5, comment}
   delivery: endpoint('POST', '/applications/{id}/delivery'), // {method: pickup|mail, address}
   progress: endpoint('GET', '/progress', { auth: false }), // {receipt_no, query_code}
@@ -33,6 +35,7 @@ const RATINGS = [
 ]
 
 const statusLabel = (status) => STATUS[status] || status
+const PAYABLE = ['accepted', 'approved', 'completed']
 
 // What the applicant may do now.
 function actions(app) {
@@ -42,7 +45,7 @@ function actions(app) {
     canWithdraw: s === 'submitted' || s === 'needs_correction' || s === 'draft',
     canRate: s === 'completed' && !app.evaluation,
     canChooseDelivery: Boolean(app.deliverable) && ['approved', 'completed'].includes(s) && !app.delivery,
-    canPay: Boolean(app.payment && app.payment.status === 'created'),
+    canPay: app.payment ? app.payment.status === 'created' : Boolean(app.fee_fen > 0 && !app.paid && PAYABLE.includes(s)),
   }
 }
 

@@ -2,22 +2,25 @@
 // create-then-submit (or resubmit after a correction notice).
 const applications = require('./applications')
 
-// {M01: {files: [{id}]}, M02: {license_id}} → [{code, file_ids}|{code, license_id}]
+// Picker value {M01: {files: [{id, name}]}, M02: {license_id}} → the API's
+// {M01: {file_ids: [...]}, M02: {license_id}}; empty entries dropped.
 function materialsPayload(value) {
-  return Object.keys(value || {}).map((code) => {
+  const out = {}
+  Object.keys(value || {}).forEach((code) => {
     const v = value[code] || {}
-    if (v.license_id) return { code, license_id: v.license_id }
-    if (v.files && v.files.length) return { code, file_ids: v.files.map((f) => f.id) }
-    return null
-  }).filter(Boolean)
+    if (v.license_id) out[code] = { license_id: v.license_id }
+    else if (v.files && v.files.length) out[code] = { file_ids: v.files.map((f) => f.id) }
+  })
+  return out
 }
 
-// The reverse, for a case coming back for correction: [{code, file_ids|files|license_id}] → value map.
-function valueFromMaterials(list) {
+// The reverse, for a draft or a case back for correction.
+function valueFromMaterials(materials) {
   const value = {}
-  ;(list || []).forEach((m) => {
-    if (m.license_id) value[m.code] = { license_id: m.license_id }
-    else if (m.files || m.file_ids) value[m.code] = { files: m.files || m.file_ids.map((id) => ({ id, name: '已上传' })) }
+  Object.keys(materials || {}).forEach((code) => {
+    const m = materials[code] || {}
+    if (m.license_id) value[code] = { license_id: m.license_id }
+    else if (m.file_ids && m.file_ids.length) value[code] = { files: m.file_ids.map((id) => ({ id, name: '已上传' })) }
   })
   return value
 }
@@ -32,14 +35,15 @@ function missingMaterials(materials, value) {
 
 // Server-side draft (状态 draft) so the case survives a phone change.
 async function saveDraft({ itemCode, applicationId, form, materials }) {
-  if (applicationId) return { id: applicationId }
-  return applications.create({ item_code: itemCode, form, materials: materialsPayload(materials) })
+  const payload = { form, materials: materialsPayload(materials) }
+  if (applicationId) return applications.update({ id: applicationId }, { body: payload })
+  const created = await applications.create({ item_code: itemCode, ...payload })
+  return created.items[0]
 }
 
+// New case: create then submit. Draft or correction: save the changes, then (re)submit.
 async function submit({ itemCode, applicationId, form, materials }) {
-  const payload = { form, materials: materialsPayload(materials) }
-  if (applicationId) return applications.submit({ id: applicationId }, { body: payload })
-  const draft = await applications.create({ item_code: itemCode, ...payload })
+  const draft = await saveDraft({ itemCode, applicationId, form, materials })
   return applications.submit({ id: draft.id }, { body: {} })
 }
 

@@ -27,6 +27,7 @@ const PENDING = [
   'POST /applications',
   'GET /applications',
   'GET /applications/{}',
+  'PATCH /applications/{}',
   'POST /applications/{}/submit',
   'POST /applications/{}/withdraw',
   'POST /applications/{}/evaluation',
@@ -34,6 +35,7 @@ const PENDING = [
   'GET /progress',
   'GET /halls/{}/slots', // appointments
   'POST /appointments',
+  'POST /halls/{}/slots/{}/waitlist',
   'GET /appointments',
   'GET /appointments/{}',
   'POST /appointments/{}/cancel',
@@ -46,7 +48,7 @@ const PENDING = [
   'DELETE /wallet/grants/{}',
   'POST /payments', // payments
   'GET /payments/{}',
-  'GET /delegations/{}', // agents — NOT in DESIGN.md's map: the preview before confirming (see report)
+  'GET /delegations/requests/{}', // agents: who asks and for what, before confirming
   'POST /delegations/{}/confirm',
   'GET /delegations',
   'DELETE /delegations/{}',

@@ -37,7 +37,7 @@ Page({
       materials: item.materials || [],
       licences,
       corrections: (existing && existing.corrections) || [],
-      correctionNote: (existing && existing.correction_note) || '',
+      correctionNote: (existing && existing.decision_reason) || '',
       restored: Boolean(!fromCase && draft),
     })
   },

@@ -34,7 +34,7 @@ Page({
     const hall = this.data.halls[this.data.hallIndex]
     this.setData({ date, slots: [], slotId: '' })
     const res = await appointments.slots({ hall_id: hall.id, item: this.data.code, date })
-    this.setData({ slots: Array.isArray(res) ? res : res.items || res.slots || [] })
+    this.setData({ slots: Array.isArray(res) ? res : res.items || [] })
   },
   onSlot(e) {
     this.setData({ slotId: e.detail.slotId, slotTime: e.detail.time })
@@ -43,23 +43,29 @@ Page({
     wx.showModal({
       title: '该时段已约满',
       content: `是否登记${e.detail.time}的候补？有人取消时将按顺序通知您。`,
-      success: (res) => { if (res.confirm) this.book(e.detail.slotId, true) },
+      success: (res) => { if (res.confirm) this.joinWaitlist(e.detail.slotId) },
     })
+  },
+  async joinWaitlist(slotId) {
+    await subscribe.ask('book')
+    const hall = this.data.halls[this.data.hallIndex]
+    const entry = await appointments.waitlist({ hall_id: hall.id, slot_id: slotId, item_code: this.data.code })
+    wx.showModal({ title: '已登记候补', content: `您排在第${entry.position}位，有空位时会通知您确认。`, showCancel: false })
+    return entry
   },
   onConfirm() {
     if (!this.data.slotId) {
       wx.showToast({ title: '请选择时段', icon: 'none' })
       return null
     }
-    return this.book(this.data.slotId, false)
+    return this.book(this.data.slotId)
   },
-  async book(slotId, waitlist) {
+  async book(slotId) {
     await subscribe.ask('book')
     this.setData({ busy: true })
     try {
       const hall = this.data.halls[this.data.hallIndex]
       const body = { hall_id: hall.id, item_code: this.data.code, slot_id: slotId }
-      if (waitlist) body.waitlist = true
       const ticket = await appointments.book(body, this.bookingKey)
       this.bookingKey = randomKey()
       wx.redirectTo({ url: `/appointments/ticket/index?id=${ticket.id}` })

@@ -20,11 +20,11 @@ Page({
     const app = await applications.get({ id: this.data.id })
     this.setData({
       app,
-      statusText: applications.statusLabel(app.status),
+      statusText: app.status_label || applications.statusLabel(app.status),
       dueDate: formatDate(app.due_date),
       actions: applications.actions(app),
       events: app.timeline || app.events || [],
-      fee: app.payment ? yuan(app.payment.amount_fen) : '',
+      fee: yuan(app.payment ? app.payment.amount_fen : app.fee_fen),
     })
   },
   onCorrect() {

@@ -21,6 +21,6 @@ Page({
       return
     }
     const result = await applications.progress({ receipt_no: this.data.receiptNo, query_code: this.data.queryCode })
-    this.setData({ result, statusText: applications.statusLabel(result.status), events: result.timeline || result.events || [] })
+    this.setData({ result, statusText: result.status_label || applications.statusLabel(result.status), events: result.steps || result.timeline || [] })
   },
 })

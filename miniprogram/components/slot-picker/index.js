@@ -1,4 +1,6 @@
 // Time slots of one hall on one day: remaining seats, full slots offer the waitlist.
+const { timeRange } = require('../../services/appointments')
+
 Component({
   properties: {
     slots: { type: Array, value: [] },
@@ -11,11 +13,12 @@ Component({
     'slots, selected, waitlist'(slots, selected, waitlist) {
       const rows = (slots || []).map((s) => {
         const remaining = Math.max(0, (s.remaining !== undefined ? s.remaining : (s.capacity || 0) - (s.booked || 0)))
-        const past = Boolean(s.past || s.closed)
         const full = remaining === 0
+        // not bookable while seats remain: passed, closed or outside the booking window
+        const past = Boolean(s.past || s.closed || (s.bookable === false && !full))
         return {
           id: s.id,
-          time: `${s.start}-${s.end}`,
+          time: timeRange(s),
           remaining,
           full,
           past,

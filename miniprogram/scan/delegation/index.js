@@ -5,9 +5,8 @@ const elder = require('../../utils/elder')
 const { formatDate } = require('../../utils/date')
 
 function scopeText(request) {
-  if (!request.scope || request.scope === 'all' || (request.scope.all)) return '全部政务服务事项'
-  const items = request.items || request.scope.items || []
-  return items.map((i) => i.name || i).join('、') || '指定事项'
+  if (request.scope_all) return '全部政务服务事项'
+  return (request.items || []).map((i) => i.name || i.code || i).join('、') || '指定事项'
 }
 
 Page({

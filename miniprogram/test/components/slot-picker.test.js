@@ -6,10 +6,11 @@ const ROOT = path.resolve(__dirname, '../..')
 describe('slot-picker', () => {
   const id = simulate.load(path.join(ROOT, 'components/slot-picker/index'))
   const slots = [
-    { id: 's1', start: '09:00', end: '09:30', capacity: 5, remaining: 3 },
-    { id: 's2', start: '09:30', end: '10:00', capacity: 5, remaining: 0 },
+    // the API's SlotOut: instants in UTC, shown in Shanghai
+    { id: 's1', starts_at: '2026-11-26T01:00:00Z', ends_at: '2026-11-26T01:30:00Z', capacity: 5, remaining: 3, bookable: true },
+    { id: 's2', starts_at: '2026-11-26T01:30:00Z', ends_at: '2026-11-26T02:00:00Z', capacity: 5, remaining: 0, bookable: false },
     { id: 's3', start: '10:00', end: '10:30', capacity: 5, booked: 4 },
-    { id: 's0', start: '08:30', end: '09:00', capacity: 5, remaining: 2, past: true },
+    { id: 's0', starts_at: '2026-11-26T00:30:00Z', ends_at: '2026-11-26T01:00:00Z', capacity: 5, remaining: 2, bookable: false },
   ]
 
   function mount(props) {

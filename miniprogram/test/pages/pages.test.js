@@ -37,7 +37,11 @@ describe('home', () => {
   const routes = () => router({
     'GET /api/v1/items': (o, url) => ({ statusCode: 200, data: { items: Array.from({ length: Number(url.searchParams.get('limit')) }, (_, i) => ({ code: `I${i}`, name: `事项${i}` })) } }),
     'GET /api/v1/topics': { statusCode: 200, data: { items: [{ code: 'birth', name: '出生一件事' }] } },
-    'GET /api/v1/applications': (o, url) => ({ statusCode: 200, data: { items: url.searchParams.get('status') === 'needs_correction' ? [{ id: 'a1', item_name: '户口迁移', item_code: 'X' }] : [] } }),
+    'GET /api/v1/applications': { statusCode: 200, data: { items: [
+      { id: 'a1', item_name: '户口迁移', item_code: 'X', status: 'needs_correction', fee_fen: 0, paid: false },
+      { id: 'a2', item_name: '不动产登记', item_code: 'Y', status: 'accepted', fee_fen: 8000, paid: false },
+      { id: 'a3', item_name: '营业执照', item_code: 'Z', status: 'accepted', fee_fen: 8000, paid: true },
+    ] } },
     'GET /api/v1/messages': { statusCode: 200, data: { items: [{ id: 'm1', title: '已受理' }], unread: 3 } },
   })
 
@@ -46,7 +50,10 @@ describe('home', () => {
     const page = await loadPage('pages/home/index').load({})
     expect(page.data.hot).toHaveLength(8)
     expect(page.data.bundles[0].name).toBe('出生一件事')
-    expect(page.data.todos).toEqual([{ kind: 'correction', title: '户口迁移需补正材料', url: '/apply/form/index?id=a1&code=X' }])
+    expect(page.data.todos).toEqual([
+      { kind: 'correction', title: '户口迁移需补正材料', url: '/apply/form/index?id=a1&code=X' },
+      { kind: 'payment', title: '不动产登记待缴费', url: '/pay/pay/index?application_id=a2' },
+    ])
     expect(page.data.unread).toBe(3)
     expect(page.data.failed).toBe(1)
     expect(wx.toasts()).toEqual([])
@@ -103,7 +110,7 @@ describe('apply', () => {
     wx.responder = router({
       [itemRoute]: { statusCode: 200, data: ITEM },
       'GET /api/v1/wallet/licenses': { statusCode: 200, data: { items: [{ id: 'lic-1', type: 'id_card', name: '居民身份证', status: 'valid' }] } },
-      'POST /api/v1/applications': (o) => { bodies.create = o.data; return { statusCode: 201, data: { id: 'app-1', status: 'draft' } } },
+      'POST /api/v1/applications': (o) => { bodies.create = o.data; return { statusCode: 201, data: { group_id: 'g1', items: [{ id: 'app-1', status: 'draft' }] } } },
       'POST /api/v1/applications/app-1/submit': (o) => { bodies.submit = o.data; return { statusCode: 200, data: { id: 'app-1', status: 'submitted' } } },
     })
     const page = await loadPage('apply/form/index').load({ code: ITEM.code })
@@ -126,7 +133,8 @@ describe('apply', () => {
     expect(result.id).toBe('app-1')
     const order = wx.calls.map((c) => c.api).filter((a) => ['requestSubscribeMessage', 'request'].includes(a))
     expect(order.indexOf('requestSubscribeMessage')).toBeLessThan(order.lastIndexOf('request'))
-    expect(bodies.create).toEqual({ item_code: ITEM.code, form: { reason: 'marriage', people: 2 }, materials: [{ code: 'M01', license_id: 'lic-1' }] })
+    expect(bodies.create).toEqual({ item_code: ITEM.code, form: { reason: 'marriage', people: 2 }, materials: { M01: { license_id: 'lic-1' } } })
+    expect(bodies.submit).toEqual({})
     expect(wx.callsOf('redirectTo')[0].url).toBe('/cases/detail/index?id=app-1')
     expect(wx.storage[`sjt.draft.${ITEM.code}`]).toBeUndefined()
   })
@@ -146,19 +154,21 @@ describe('apply', () => {
       'GET /api/v1/wallet/licenses': { statusCode: 500, data: {} },
       'GET /api/v1/applications/app-7': { statusCode: 200, data: {
         id: 'app-7', item_code: ITEM.code, status: 'needs_correction', form: { reason: 'work', people: 1 },
-        materials: [{ code: 'M01', file_ids: ['f-old'] }],
-        corrections: [{ material_code: 'M01', material_name: '居民身份证', reason: '反面不清晰' }], correction_note: '请一次补齐',
+        materials: { M01: { file_ids: ['f-old'] } },
+        corrections: [{ material_code: 'M01', field: null, name: '居民身份证', reason: '反面不清晰' }], decision_reason: '请一次补齐',
       } },
-      'POST /api/v1/applications/app-7/submit': (o) => { resubmitted = o.data; return { statusCode: 200, data: { id: 'app-7', status: 'submitted' } } },
+      'PATCH /api/v1/applications/app-7': (o) => { resubmitted = o.data; return { statusCode: 200, data: { id: 'app-7', status: 'needs_correction' } } },
+      'POST /api/v1/applications/app-7/submit': { statusCode: 200, data: { id: 'app-7', status: 'submitted' } },
     })
     const page = await loadPage('apply/form/index').load({ id: 'app-7' })
-    expect(page.data.corrections).toEqual([{ material_code: 'M01', material_name: '居民身份证', reason: '反面不清晰' }])
+    expect(page.data.corrections).toEqual([{ material_code: 'M01', field: null, name: '居民身份证', reason: '反面不清晰' }])
+    expect(page.data.value).toEqual({ M01: { files: [{ id: 'f-old', name: '已上传' }] } })
     expect(page.data.correctionNote).toBe('请一次补齐')
     expect(wx.toasts()).toEqual([]) // the wallet failing is not the resident's problem here
     page.onMaterials({ detail: { value: { M01: { files: [{ id: 'f-new' }] } } } })
     await page.onSubmit()
-    expect(resubmitted).toEqual({ form: { reason: 'work', people: 1 }, materials: [{ code: 'M01', file_ids: ['f-new'] }] })
-    expect(paths()).not.toContain('POST /applications')
+    expect(resubmitted).toEqual({ form: { reason: 'work', people: 1 }, materials: { M01: { file_ids: ['f-new'] } } })
+    expect(paths().filter((p) => p.startsWith('PATCH') || p.startsWith('POST'))).toEqual(['PATCH /applications/app-7', 'POST /applications/app-7/submit'])
   })
 })
 
@@ -210,7 +220,7 @@ describe('appointments', () => {
     wx.responder = router({
       [`GET /api/v1/items/${encodeURIComponent(ITEM.code)}`]: { statusCode: 200, data: ITEM },
       'GET /api/v1/halls': { statusCode: 200, data: { items: ITEM.halls } },
-      'GET /api/v1/halls/hall-1/slots': () => ({ statusCode: 200, data: { items: [{ id: 's1', start: '09:00', end: '09:30', capacity: 5, remaining: booked ? 0 : 2 }] } }),
+      'GET /api/v1/halls/hall-1/slots': () => ({ statusCode: 200, data: { hall_id: 'hall-1', date: '2026-11-26', items: [{ id: 's1', starts_at: '2026-11-26T01:00:00Z', ends_at: '2026-11-26T01:30:00Z', capacity: 5, remaining: booked ? 0 : 2, bookable: !booked, window_group: 'A', window_name: 'A01', status: 'open' }] } }),
       'POST /api/v1/appointments': (o) => {
         keys.push(o.header['Idempotency-Key'])
         if (dropNext) { dropNext = false; return Promise.reject(new Error('timeout')) }
@@ -239,15 +249,36 @@ describe('appointments', () => {
     expect(wx.callsOf('redirectTo')[0].url).toBe('/appointments/ticket/index?id=ap-1')
   })
 
+  test('a full slot offers the waitlist: POST halls/{hall}/slots/{slot}/waitlist', async () => {
+    let joined = null
+    wx.responder = router({
+      [`GET /api/v1/items/${encodeURIComponent(ITEM.code)}`]: { statusCode: 200, data: ITEM },
+      'GET /api/v1/halls': { statusCode: 200, data: { items: ITEM.halls } },
+      'GET /api/v1/halls/hall-1/slots': { statusCode: 200, data: { items: [] } },
+      'POST /api/v1/halls/hall-1/slots/s9/waitlist': (o) => { joined = o.data; return { statusCode: 201, data: { id: 'w1', position: 3, status: 'waiting' } } },
+    })
+    const page = await loadPage('appointments/book/index').load({ code: ITEM.code })
+    page.onWaitlist({ detail: { slotId: 's9', time: '09:00-09:30' } })
+    await new Promise((r) => setTimeout(r, 20))
+    expect(joined).toEqual({ item_code: ITEM.code })
+    expect(wx.callsOf('showModal')[1].content).toBe('您排在第3位，有空位时会通知您确认。')
+  })
+
   test('ticket: QR, what to bring, cancel after confirming', async () => {
     let status = 'booked'
     wx.responder = router({
-      'GET /api/v1/appointments/ap-1': () => ({ statusCode: 200, data: { id: 'ap-1', status, item_code: ITEM.code, qr_payload: 'SJT1:A:xyz' } }),
-      [`GET /api/v1/items/${encodeURIComponent(ITEM.code)}`]: { statusCode: 200, data: ITEM },
+      'GET /api/v1/appointments/ap-1': () => ({ statusCode: 200, data: {
+        id: 'ap-1', status, date: '2026-11-26', starts_at: '2026-11-26T01:00:00Z', ends_at: '2026-11-26T01:30:00Z',
+        hall: { id: 'hall-1', name: '太原市政务服务中心', address: '长风街', phone: '0351-1234567' }, item: { code: ITEM.code, name: '户口迁移' },
+        window_names: ['A01'], materials: [{ name: '居民身份证', required: true, original: 'original', copies: 1 }, { name: '结婚证', required: false, original: 'copy', copies: 1 }],
+        ticket: { payload: 'SJT1:A:xyz' },
+      } }),
       'POST /api/v1/appointments/ap-1/cancel': () => { status = 'cancelled'; return { statusCode: 200, data: {} } },
     })
     const page = await loadPage('appointments/ticket/index').load({ id: 'ap-1' })
-    expect(page.data.bring).toEqual(['居民身份证'])
+    expect(page.data.bring).toEqual(['居民身份证（原件）'])
+    expect(page.data.payload).toBe('SJT1:A:xyz')
+    expect(page.data.time).toBe('09:00-09:30')
     expect(page.data.canCancel).toBe(true)
     page.onCancel()
     await new Promise((r) => setTimeout(r, 10))
@@ -363,7 +394,7 @@ describe('scan', () => {
     await loadPage('scan/index/index').load({})
     expect(wx.callsOf('navigateTo')[0].url).toBe('/scan/delegation/index?ticket=dg1')
     wx.responder = router({
-      'GET /api/v1/delegations/dg1': { statusCode: 200, data: { agent_name: '赵丽', service_point_name: '东关村便民服务站', scope: { all: false, items: [{ name: '城乡居民养老保险' }] }, expires_at: '2026-12-25T00:00:00Z' } },
+      'GET /api/v1/delegations/requests/dg1': { statusCode: 200, data: { agent_name: '赵丽', service_point: '东关村便民服务站', address: '清徐县东关村', scope_all: false, items: [{ code: 'YL01', name: '城乡居民养老保险' }], expires_at: '2026-12-25T00:00:00Z' } },
       'POST /api/v1/delegations/dg1/confirm': { statusCode: 201, data: { id: 'd1', status: 'active' } },
     })
     const page = await loadPage('scan/delegation/index').load({ ticket: 'dg1' })

@@ -73,7 +73,7 @@ describe('applications', () => {
 describe('apply', () => {
   test('material payload, its reverse and what is missing', () => {
     const value = { M01: { license_id: 'l1' }, M02: { files: [{ id: 'f1' }, { id: 'f2' }] }, M03: {} }
-    expect(apply.materialsPayload(value)).toEqual([{ code: 'M01', license_id: 'l1' }, { code: 'M02', file_ids: ['f1', 'f2'] }])
+    expect(apply.materialsPayload(value)).toEqual({ M01: { license_id: 'l1' }, M02: { file_ids: ['f1', 'f2'] } })
     expect(apply.valueFromMaterials(apply.materialsPayload(value))).toEqual({ M01: { license_id: 'l1' }, M02: { files: [{ id: 'f1', name: '已上传' }, { id: 'f2', name: '已上传' }] } })
     const materials = [{ code: 'M01', name: '身份证', required: true }, { code: 'M03', name: '户口簿', required: true }, { code: 'M04', name: '委托书', required: false }]
     expect(apply.missingMaterials(materials, value)).toEqual(['户口簿'])
