@@ -26,6 +26,11 @@ const config = {
   },
   // 亮证: ask for a new code this many seconds before the current one expires.
   qrRefreshBeforeSeconds: 10,
+  // Development against `make run`: the built-in WeChat simulator cannot redeem a real wx.login
+  // code, so in the develop environment the login code comes from its dev helper for this openid
+  // (a demo account). Never used in trial/release.
+  devOpenid: envVersion() === 'develop' ? 'demo-resident-zhang' : null,
+  useSimulatorLogin: false,
 }
 
 module.exports = config

@@ -22,6 +22,7 @@ const AUDIENCES = [
   { value: 'person', label: '个人' },
   { value: 'legal_person', label: '法人' },
 ]
+const PROVINCE = '140000' // 山西省
 const DEPTH = { 1: '办事指南', 2: '预约办理', 3: '在线预审', 4: '全程网办' }
 
 // The guide's facts in the order a resident reads them.
@@ -38,4 +39,4 @@ function guideSections(item) {
   }
 }
 
-module.exports = { ...api, LEVELS, AUDIENCES, DEPTH, guideSections }
+module.exports = { ...api, PROVINCE, LEVELS, AUDIENCES, DEPTH, guideSections }

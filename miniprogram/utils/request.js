@@ -96,7 +96,22 @@ function refresh() {
   return refreshing
 }
 
+// Development only (config.useSimulatorLogin): what wx.login would give, from the simulator.
+function simulatorLoginCode() {
+  return new Promise((resolve, reject) => {
+    wx.request({
+      url: `${config.baseUrl}/wechat-sim/dev/login-code`,
+      method: 'POST',
+      data: { openid: config.devOpenid },
+      header: { 'Content-Type': 'application/json' },
+      success: (res) => (res.statusCode === 200 && res.data && res.data.code ? resolve(res.data.code) : reject(new ApiError({ status: res.statusCode, code: 'WX_LOGIN', message: '微信登录失败，请重试' }))),
+      fail: () => reject(new ApiError({ status: 0, code: 'NETWORK', message: NETWORK_MESSAGE })),
+    })
+  })
+}
+
 function wxLoginCode() {
+  if (config.useSimulatorLogin && config.devOpenid) return simulatorLoginCode()
   return new Promise((resolve, reject) => {
     wx.login({
       success: (res) => (res && res.code ? resolve(res.code) : reject(new ApiError({ status: 0, code: 'WX_LOGIN', message: '微信登录失败，请重试' }))),

@@ -8,10 +8,25 @@ Page({
   data: {
     elder: false, q: '', topic: '', level: '', audience: '', region: '',
     levels: catalog.LEVELS, audiences: catalog.AUDIENCES, levelIndex: 0, audienceIndex: 0,
+    regions: [{ code: '', name: '全省' }], regionIndex: 0,
     items: [], cursor: null, done: false, loading: false,
   },
   onLoad(query) {
     this.setData({ q: query.q ? decodeURIComponent(query.q) : '', topic: query.topic || '', region: query.region || '' })
+    this.loadRegions()
+    return this.search()
+  },
+  // The region filter: Shanxi's cities (GB/T 2260).
+  async loadRegions() {
+    try {
+      const res = await catalog.regions({ parent: catalog.PROVINCE }, { silent: true })
+      const list = Array.isArray(res) ? res : res.items || []
+      this.setData({ regions: [{ code: '', name: '全省' }].concat(list.map((r) => ({ code: r.code, name: r.name }))) })
+    } catch (e) { /* the filter stays at 全省 */ }
+  },
+  onRegion(e) {
+    const i = Number(e.detail.value)
+    this.setData({ regionIndex: i, region: this.data.regions[i].code })
     return this.search()
   },
   onShow() {

@@ -445,3 +445,30 @@ describe('me', () => {
     expect(wx.callsOf('navigateBack')).toHaveLength(1)
   })
 })
+
+describe('catalogue search', () => {
+  test('query, region / level / audience filters, cursor paging', async () => {
+    const seen = []
+    wx.responder = router({
+      'GET /api/v1/regions': { statusCode: 200, data: { items: [{ code: '140100', name: '太原市' }, { code: '140700', name: '晋中市' }] } },
+      'GET /api/v1/items': (o, url) => {
+        seen.push(Object.fromEntries(url.searchParams))
+        const cursor = url.searchParams.get('cursor')
+        return { statusCode: 200, data: cursor ? { items: [{ code: 'B', name: '二', fee_fen: 1000, online_depth: 3 }], next_cursor: null } : { items: [{ code: 'A', name: '一', fee_fen: 0, online_depth: 4 }], next_cursor: 'c2' } }
+      },
+    })
+    const page = await loadPage('catalog/search/index').load({ q: encodeURIComponent('hkqy') })
+    await new Promise((r) => setTimeout(r, 5))
+    expect(page.data.regions.map((r) => r.name)).toEqual(['全省', '太原市', '晋中市'])
+    expect(page.data.items).toEqual([expect.objectContaining({ code: 'A', fee: '不收费', depth: '全程网办' })])
+    await page.onReachBottom()
+    expect(page.data.items.map((i) => i.code)).toEqual(['A', 'B'])
+    expect(page.data.done).toBe(true)
+    await page.onRegion({ detail: { value: '1' } })
+    await page.onLevel({ detail: { value: '3' } })
+    expect(seen[0]).toMatchObject({ q: 'hkqy' })
+    expect(seen[1]).toMatchObject({ cursor: 'c2' })
+    expect(seen[seen.length - 1]).toMatchObject({ q: 'hkqy', region: '140100', level: 'county' })
+    expect(wx.requests().find((r) => new URL(r.url).pathname === '/api/v1/regions').url).toMatch(/parent=140000/)
+  })
+})

@@ -139,3 +139,21 @@ describe('upload', () => {
     expect(wx.toasts()).toEqual(['文件不能超过10MB'])
   })
 })
+
+describe('development login through the simulator', () => {
+  afterEach(() => { config.useSimulatorLogin = false })
+
+  test('with useSimulatorLogin the code comes from /wechat-sim/dev/login-code, not wx.login', async () => {
+    config.useSimulatorLogin = true
+    wx.responder = (opts) => {
+      const p = new URL(opts.url).pathname
+      if (p === '/wechat-sim/dev/login-code') return { statusCode: 200, data: { code: `sim-${opts.data.openid}` } }
+      if (p === '/api/v1/auth/wechat/login') return { statusCode: 200, data: loginResult(5) }
+      return { statusCode: 404, data: {} }
+    }
+    const { wechatLogin } = require('../../utils/request')
+    await wechatLogin()
+    expect(wx.callsOf('login')).toHaveLength(0)
+    expect(wx.requests()[1].data).toEqual({ code: 'sim-demo-resident-zhang' })
+  })
+})
