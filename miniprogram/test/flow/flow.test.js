@@ -75,6 +75,7 @@ const STEPS = [
   },
   {
     name: 'me page shows the account from GET me; the elder-mode switch persists',
+    after: ['login'],
     needs: ['GET /me'],
     async run() {
       launchApp()
@@ -91,7 +92,8 @@ const STEPS = [
   },
   {
     name: 'home and messages: unread count and the inbox from GET messages',
-    needs: ['GET /messages'],
+    after: ['login'],
+    needs: ['GET /messages', 'POST /messages/{id}/read', 'POST /messages/read-all'],
     async run() {
       await api.notify(ctx.account.id, { title: '您的申请已受理', body: '受理编号 SX2026000001', link: '/cases/list/index' })
       await api.notify(ctx.account.id, { title: '预约提醒', body: '明天 09:00 太原市政务服务中心' })
@@ -126,9 +128,11 @@ const STEPS = [
   },
   {
     name: 'an expired session recovers: 401 → refresh → silent re-login → retry',
+    after: ['login'],
     needs: ['POST /auth/wechat/login', 'GET /me'],
     async run() {
       launchApp()
+      const saved = { access: session.accessToken(), refresh: session.refreshToken() }
       session.save({ access_token: 'expired.or.forged', refresh_token: 'not-a-refresh-token' })
       const page = loadPage('pages/me/index')
       await page.load({})
@@ -136,10 +140,53 @@ const STEPS = [
       const seq = wx.requests().map((r) => `${r.method} ${new URL(r.url).pathname}`)
       expect(seq.slice(0, 4)).toEqual(['GET /api/v1/me', 'POST /api/v1/auth/refresh', 'POST /api/v1/auth/wechat/login', 'GET /api/v1/me'])
       expect(wx.toasts()).toEqual([])
+      expect(session.accessToken()).not.toBe(saved.access)
+    },
+  },
+  {
+    name: 'refresh: a stale access token is renewed with POST auth/refresh, no new WeChat login',
+    after: ['login'],
+    needs: ['POST /auth/refresh', 'GET /me'],
+    async run() {
+      launchApp()
+      const refreshToken = session.refreshToken()
+      session.save({ access_token: 'stale.access.token' })
+      const page = loadPage('pages/me/index')
+      await page.load({})
+      expect(page.data.account.id).toBe(ctx.account.id)
+      const seq = wx.requests().map((r) => `${r.method} ${new URL(r.url).pathname}`)
+      expect(seq.slice(0, 3)).toEqual(['GET /api/v1/me', 'POST /api/v1/auth/refresh', 'GET /api/v1/me'])
+      expect(wx.callsOf('login')).toHaveLength(0)
+      expect(session.refreshToken()).not.toBe(refreshToken) // rotated
+    },
+  },
+  {
+    name: 'scan a web login code: the device is shown first, confirming gives the browser its tokens',
+    after: ['login'],
+    needs: ['POST /auth/qr', 'GET /auth/qr/{ticket}', 'POST /auth/qr/{ticket}/scan', 'POST /auth/qr/{ticket}/confirm'],
+    async run() {
+      launchApp()
+      const web = await api.call('POST', '/api/v1/auth/qr', {}, { 'user-agent': 'Mozilla/5.0 (Windows NT 10.0) Chrome/130' })
+      expect(web.status).toBe(201)
+      wx.scanResult = web.data.payload
+      await loadPage('scan/index/index').load({})
+      const url = wx.callsOf('navigateTo')[0].url
+      expect(url).toBe(`/scan/login/index?ticket=${encodeURIComponent(web.data.ticket)}`)
+      const confirm = loadPage('scan/login/index')
+      await confirm.load({ ticket: encodeURIComponent(web.data.ticket) })
+      expect(confirm.data.state).toBe('scanned')
+      expect(confirm.data.info.device).toBeTruthy()
+      await confirm.onConfirm()
+      expect(confirm.data.state).toBe('confirmed')
+      const poll = await api.call('GET', `/api/v1/auth/qr/${web.data.ticket}?poll_token=${encodeURIComponent(web.data.poll_token)}&wait=0`)
+      expect(poll.status).toBe(200)
+      expect(poll.data.state).toBe('confirmed')
+      expect(poll.data.tokens && poll.data.tokens.access_token).toBeTruthy()
     },
   },
   {
     name: 'search the catalogue and open an item guide',
+    after: ['login'],
     needs: ['GET /items', 'GET /items/{code}'],
     async run() {
       const search = loadPage('catalog/search/index')
@@ -156,6 +203,7 @@ const STEPS = [
   },
   {
     name: 'apply: form from the item schema, materials uploaded, submit',
+    after: ['search'],
     needs: ['GET /items/{code}', 'POST /files', 'POST /applications', 'PATCH /applications/{id}', 'POST /applications/{id}/submit', 'GET /applications/{id}'],
     async run() {
       const form = loadPage('apply/form/index')
@@ -186,6 +234,7 @@ const STEPS = [
   },
   {
     name: 'book a hall slot for a bookable item',
+    after: ['search'],
     needs: ['GET /items/{code}', 'GET /halls', 'GET /halls/{id}/slots', 'POST /appointments', 'GET /appointments/{id}'],
     async run() {
       expect(ctx.bookable).toBeTruthy()
@@ -210,6 +259,7 @@ const STEPS = [
   },
   {
     name: 'show a licence: 亮证 QR with its expiry',
+    after: ['login'],
     needs: ['GET /wallet/licenses', 'POST /wallet/licenses/{id}/show'],
     async run() {
       const list = loadPage('wallet/list/index')
@@ -244,16 +294,30 @@ afterEach(() => {
   ctx.storage = { ...wx.storage }
 })
 
+// A step's key is the first word of its name; `after` names the steps whose context it uses.
+const key = (step) => step.name.split(/[: ]/)[0]
+const pending = new Set()
+const failed = new Set()
+
 describe('resident flow against the real API', () => {
-  let blockedBy = null
   STEPS.forEach((step) => {
     const lacking = missing(step.needs)
-    if (!blockedBy && lacking.length) blockedBy = step.name.split(':')[0]
-    if (blockedBy) {
-      const why = lacking.length ? `needs ${lacking.join(', ')}` : `runs after "${blockedBy}"`
+    const waiting = (step.after || []).filter((k) => pending.has(k))
+    if (lacking.length || waiting.length) {
+      pending.add(key(step))
+      const why = lacking.length ? `needs ${lacking.join(', ')}` : `after ${waiting.join(', ')}`
       test.todo(`${step.name} — pending: ${why}`)
-    } else {
-      test(step.name, () => step.run(), 60000)
+      return
     }
+    test(step.name, async () => {
+      const broken = (step.after || []).filter((k) => failed.has(k))
+      if (broken.length) throw new Error(`cannot run: ${broken.join(', ')} failed`)
+      try {
+        await step.run()
+      } catch (e) {
+        failed.add(key(step))
+        throw e
+      }
+    }, 60000)
   })
 })
