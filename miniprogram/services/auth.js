@@ -5,9 +5,9 @@ const session = require('../utils/session')
 
 const api = {
   me: endpoint('GET', '/me'),
-  bindPhone: endpoint('POST', '/auth/wechat/phone'), // {code} from the phone-number button
-  realName: endpoint('POST', '/me/real-name'), // {name, id_number}
-  logout: endpoint('POST', '/auth/logout'),
+  bindPhone: endpoint('POST', '/auth/wechat/phone'), // {code} from the phone-number button → account
+  realName: endpoint('POST', '/me/real-name'), // {name, id_number} → account
+  logout: endpoint('POST', '/auth/logout'), // revokes this login's tokens
   qrScan: endpoint('POST', '/auth/qr/{ticket}/scan'), // → requesting device and place
   qrConfirm: endpoint('POST', '/auth/qr/{ticket}/confirm'),
   qrCancel: endpoint('POST', '/auth/qr/{ticket}/cancel'),
@@ -32,7 +32,7 @@ async function refreshMe() {
 
 async function signOut() {
   try {
-    await api.logout({ refresh_token: session.refreshToken() }, { silent: true })
+    await api.logout({}, { silent: true })
   } finally {
     session.clear()
   }

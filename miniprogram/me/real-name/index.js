@@ -1,4 +1,5 @@
 const auth = require('../../services/auth')
+const session = require('../../utils/session')
 const elder = require('../../utils/elder')
 
 const ID_NUMBER = /^\d{17}[\dXx]$/
@@ -22,8 +23,8 @@ Page({
     if (!this.validate()) return
     this.setData({ busy: true })
     try {
-      await auth.realName({ name: this.data.name, id_number: this.data.idNumber.toUpperCase() })
-      await auth.refreshMe()
+      const account = await auth.realName({ name: this.data.name, id_number: this.data.idNumber.toUpperCase() })
+      session.setAccount(account)
       wx.showToast({ title: '实名认证成功', icon: 'success' })
       wx.navigateBack()
     } catch (e) { /* toast shown */ } finally {

@@ -1,4 +1,5 @@
 const auth = require('../../services/auth')
+const session = require('../../utils/session')
 const elder = require('../../utils/elder')
 
 Page({
@@ -34,8 +35,9 @@ Page({
       return
     }
     try {
-      await auth.bindPhone({ code })
-      this.show(await auth.refreshMe())
+      const account = await auth.bindPhone({ code })
+      session.setAccount(account)
+      this.show(account)
     } catch (err) { /* toast shown */ }
   },
   onRealName() {

@@ -185,6 +185,22 @@ const STEPS = [
     },
   },
   {
+    name: 'phone: the phone-number button binds a WeChat-verified number (masked back)',
+    after: ['login'],
+    needs: ['POST /auth/wechat/phone'],
+    async run() {
+      launchApp()
+      const sim = await api.call('POST', '/wechat-sim/dev/phone-code', { phone: '13912345678' })
+      expect(sim.status).toBe(200)
+      const page = loadPage('pages/login/index')
+      await page.load({})
+      await page.onGetPhoneNumber({ detail: { code: sim.data.code } })
+      expect(page.data.account.phone).toMatch(/^139\*+5678$/)
+      expect(page.data.needPhone).toBe(false)
+      expect(session.account().phone).toBe(page.data.account.phone)
+    },
+  },
+  {
     name: 'search the catalogue and open an item guide',
     after: ['login'],
     needs: ['GET /items', 'GET /items/{code}'],

@@ -76,7 +76,7 @@ describe('login', () => {
     wx.responder = router({
       'POST /api/v1/auth/wechat/login': { statusCode: 200, data: { access_token: 'a', refresh_token: 'r', account: { id: 'acc-1' } } },
       'GET /api/v1/me': () => ({ statusCode: 200, data: { id: 'acc-1', display_name: '张晓明', realname_level: 1, phone } }),
-      'POST /api/v1/auth/wechat/phone': (o) => { phone = '138****0000'; return { statusCode: 200, data: { phone, code: o.data.code } } },
+      'POST /api/v1/auth/wechat/phone': (o) => { phone = '138****0000'; return { statusCode: 200, data: { id: 'acc-1', display_name: '张晓明', realname_level: 1, phone, echo: o.data.code } } },
     })
     session.clear()
     const page = await loadPage('pages/login/index').load({})
@@ -417,6 +417,20 @@ describe('scan', () => {
 })
 
 describe('me', () => {
+  test('delegations: listed with scope and consent, revoked after confirming', async () => {
+    let state = 'active'
+    wx.responder = router({
+      'GET /api/v1/delegations': () => ({ statusCode: 200, data: { items: [{ id: 'd1', agent_name: '赵丽', scope_all: false, scope_items: ['A', 'B'], expires_at: '2026-12-25T00:00:00Z', consent_method: 'qr', state }] } }),
+      'DELETE /api/v1/delegations/d1': () => { state = 'revoked'; return { statusCode: 200, data: {} } },
+    })
+    const page = await loadPage('me/delegations/index').load({})
+    expect(page.data.items[0]).toMatchObject({ stateText: '生效中', scope: '2项指定事项', until: '2026-12-25', how: '扫码确认' })
+    page.fire('onRevoke', { dataset: { id: 'd1', name: '赵丽' } })
+    await new Promise((r) => setTimeout(r, 20))
+    expect(wx.callsOf('showModal')[0].content).toMatch(/赵丽将不能再以您的名义办理/)
+    expect(page.data.items[0].stateText).toBe('已撤销')
+  })
+
   test('the elder switch persists and applies at once', async () => {
     wx.responder = router({ 'GET /api/v1/me': { statusCode: 200, data: { id: 'acc-1', display_name: '李桂花', realname_level: 2 } } })
     const page = await loadPage('pages/me/index').load({})
@@ -431,8 +445,7 @@ describe('me', () => {
   test('real-name form checks before sending', async () => {
     let sent = null
     wx.responder = router({
-      'POST /api/v1/me/real-name': (o) => { sent = o.data; return { statusCode: 200, data: {} } },
-      'GET /api/v1/me': { statusCode: 200, data: { id: 'acc-1', realname_level: 2 } },
+      'POST /api/v1/me/real-name': (o) => { sent = o.data; return { statusCode: 200, data: { id: 'acc-1', realname_level: 2 } } },
     })
     const page = await loadPage('me/real-name/index').load({})
     page.fire('onInput', { dataset: { field: 'name' }, detail: { value: 'Z' } })
@@ -442,6 +455,7 @@ describe('me', () => {
     page.fire('onInput', { dataset: { field: 'idNumber' }, detail: { value: '14010519900101123x' } })
     await page.onSubmit()
     expect(sent).toEqual({ name: '张晓明', id_number: '14010519900101123X' })
+    expect(session.account().realname_level).toBe(2)
     expect(wx.callsOf('navigateBack')).toHaveLength(1)
   })
 })
