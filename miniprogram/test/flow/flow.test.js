@@ -201,6 +201,36 @@ const STEPS = [
     },
   },
   {
+    name: 'delegation: the resident scans the agent code, sees who and what, authorises, then revokes',
+    after: ['login'],
+    needs: ['POST /auth/password/login', 'POST /delegations/request', 'GET /delegations/requests/{ticket}',
+      'POST /delegations/{ticket}/confirm', 'GET /delegations', 'DELETE /delegations/{id}'],
+    async run() {
+      launchApp()
+      const agent = await api.call('POST', '/api/v1/auth/password/login', { username: 'agent.zhao', password: 'Sjt@2026demo' })
+      expect(agent.status).toBe(200)
+      const request = await api.call('POST', '/api/v1/delegations/request', { days: 30 }, { authorization: `Bearer ${agent.data.access_token}` })
+      expect(request.status).toBe(201)
+      wx.scanResult = request.data.payload
+      await loadPage('scan/index/index').load({})
+      expect(wx.callsOf('navigateTo')[0].url).toBe(`/scan/delegation/index?ticket=${encodeURIComponent(request.data.ticket)}`)
+      const page = loadPage('scan/delegation/index')
+      await page.load({ ticket: encodeURIComponent(request.data.ticket) })
+      expect(page.data.state).toBe('pending')
+      expect(page.data.request.agent_name).toMatch(/赵丽/)
+      expect(page.data.scope).toBe('全部政务服务事项')
+      await page.onConfirm()
+      expect(page.data.state).toBe('confirmed')
+      const mine = loadPage('me/delegations/index')
+      await mine.load({})
+      const active = mine.data.items.find((d) => d.state === 'active')
+      expect(active.agent_name).toMatch(/赵丽/)
+      mine.fire('onRevoke', { dataset: { id: active.id, name: active.agent_name } })
+      await new Promise((r) => setTimeout(r, 300))
+      expect(mine.data.items.find((d) => d.id === active.id).state).toBe('revoked')
+    },
+  },
+  {
     name: 'search the catalogue and open an item guide',
     after: ['login'],
     needs: ['GET /items', 'GET /items/{code}'],
