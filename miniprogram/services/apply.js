@@ -1,0 +1,50 @@
+// The apply flow's rules, kept out of the page: material payload, what is still missing,
+// create-then-submit (or resubmit after a correction notice).
+const applications = require('./applications')
+
+// Picker value {M01: {files: [{id, name}]}, M02: {license_id}} → the API's
+// {M01: {file_ids: [...]}, M02: {license_id}}; empty entries dropped.
+function materialsPayload(value) {
+  const out = {}
+  Object.keys(value || {}).forEach((code) => {
+    const v = value[code] || {}
+    if (v.license_id) out[code] = { license_id: v.license_id }
+    else if (v.files && v.files.length) out[code] = { file_ids: v.files.map((f) => f.id) }
+  })
+  return out
+}
+
+// The reverse, for a draft or a case back for correction.
+function valueFromMaterials(materials) {
+  const value = {}
+  Object.keys(materials || {}).forEach((code) => {
+    const m = materials[code] || {}
+    if (m.license_id) value[code] = { license_id: m.license_id }
+    else if (m.file_ids && m.file_ids.length) value[code] = { files: m.file_ids.map((id) => ({ id, name: '已上传' })) }
+  })
+  return value
+}
+
+function missingMaterials(materials, value) {
+  return (materials || []).filter((m) => {
+    if (!m.required) return false
+    const v = (value || {})[m.code] || {}
+    return !v.license_id && !(v.files && v.files.length)
+  }).map((m) => m.name)
+}
+
+// Server-side draft (状态 draft) so the case survives a phone change.
+async function saveDraft({ itemCode, applicationId, form, materials }) {
+  const payload = { form, materials: materialsPayload(materials) }
+  if (applicationId) return applications.update({ id: applicationId }, { body: payload })
+  const created = await applications.create({ item_code: itemCode, ...payload })
+  return created.items[0]
+}
+
+// New case: create then submit. Draft or correction: save the changes, then (re)submit.
+async function submit({ itemCode, applicationId, form, materials }) {
+  const draft = await saveDraft({ itemCode, applicationId, form, materials })
+  return applications.submit({ id: draft.id }, { body: {} })
+}
+
+module.exports = { materialsPayload, valueFromMaterials, missingMaterials, saveDraft, submit }

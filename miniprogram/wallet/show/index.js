@@ -1,0 +1,33 @@
+// 亮证: a short-lived signed QR that renews itself before it expires; screen bright, screenshots hidden.
+const wallet = require('../../services/wallet')
+const config = require('../../config')
+const elder = require('../../utils/elder')
+
+Page({
+  data: { elder: false, id: '', name: '', payload: '', expiresAt: '', refreshBefore: config.qrRefreshBeforeSeconds, failed: false },
+  async onLoad(query) {
+    this.setData({ id: query.id })
+    wx.setScreenBrightness({ value: 1 })
+    if (wx.setVisualEffectOnCapture) wx.setVisualEffectOnCapture({ visualEffect: 'hidden' })
+    return this.renew()
+  },
+  onShow() {
+    elder.apply(this)
+  },
+  onUnload() {
+    if (wx.setVisualEffectOnCapture) wx.setVisualEffectOnCapture({ visualEffect: 'none' })
+  },
+  async renew() {
+    try {
+      const code = await wallet.show({ id: this.data.id }, { body: {} })
+      this.setData({ payload: code.payload, expiresAt: code.expires_at, name: code.license_name || this.data.name, failed: false })
+      return code
+    } catch (e) {
+      this.setData({ failed: true })
+      return null
+    }
+  },
+  onRefresh() {
+    return this.renew()
+  },
+})
