@@ -1,4 +1,4 @@
-import { createRouter, createWebHistory } from 'vue-router'
+import { createRouter, createWebHashHistory } from 'vue-router'
 import { useAuthStore } from '@/stores/auth'
 
 const PUBLIC = ['resident', 'legal_person']
@@ -43,7 +43,8 @@ export function guard(to, auth) {
   return true
 }
 
-export function createAppRouter(history = createWebHistory('/h5/')) {
+// Hash history: the platform serves h5/dist as static files, so deep links must not need a server fallback.
+export function createAppRouter(history = createWebHashHistory()) {
   const router = createRouter({ history, routes, scrollBehavior: () => ({ top: 0 }) })
   router.beforeEach(async (to) => {
     const auth = useAuthStore()

@@ -3,7 +3,7 @@ import { request, get, post } from './request'
 export const wechatLogin = (code) => post('auth/wechat/login', { code }, { auth: false, headers: { 'X-Device': 'h5' } })
 export const passwordLogin = (username, password) => post('auth/password/login', { username, password }, { auth: false })
 export const logout = (refresh_token) => post('auth/logout', { refresh_token }, { silent: true })
-export const createQrTicket = () => post('auth/qr', {}, { auth: false, headers: { 'X-Device': 'H5 浏览器' } })
+export const createQrTicket = () => post('auth/qr', {}, { auth: false, silent: true, headers: { 'X-Device': 'h5-browser' } })
 export const pollQrTicket = (ticket, wait = 25, signal) =>
   get(`auth/qr/${encodeURIComponent(ticket)}`, { wait }, { auth: false, silent: true, signal })
 export const scanQrTicket = (ticket) => post(`auth/qr/${encodeURIComponent(ticket)}/scan`, {})
