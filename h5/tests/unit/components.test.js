@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest'
 import { mount, flushPromises } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import Vant from 'vant'
+import { createMemoryHistory, createRouter } from 'vue-router'
 import CaseTimeline from '@/components/CaseTimeline.vue'
 import SlotPicker from '@/components/SlotPicker.vue'
 import QrCountdown from '@/components/QrCountdown.vue'
@@ -142,7 +143,8 @@ describe('CounterPage', () => {
       },
     )
     const { default: CounterPage } = await import('@/pages/counter/CounterPage.vue')
-    const w = mount(CounterPage, { global, attachTo: document.body })
+    const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/:p(.*)*', component: { template: '<div />' } }] })
+    const w = mount(CounterPage, { global: { plugins: [Vant, router] }, attachTo: document.body })
     const input = w.find('[data-testid="scan-input"]')
     await input.setValue('SJT1:L:xyz')
     await w.find('form').trigger('submit')
