@@ -165,3 +165,22 @@ export async function screenshot(page, name) {
   await page.screenshot({ path: file, fullPage: true })
   return file
 }
+
+// Controls without an accessible name (aria-label, aria-labelledby, a <label>, or text).
+export function unlabelledControls(page) {
+  return page.evaluate(() => {
+    const sel = 'button, input:not([type=hidden]), select, textarea, [role=button], [role=radio], [role=switch], [role=checkbox], [role=tab], a[href]'
+    return [...document.querySelectorAll(sel)]
+      .filter((el) => el.offsetParent !== null || el.type === 'file')
+      .filter((el) => {
+        if ((el.getAttribute('aria-label') || '').trim()) return false
+        const by = el.getAttribute('aria-labelledby')
+        if (by && by.split(' ').some((id) => document.getElementById(id)?.textContent.trim())) return false
+        if (el.labels && [...el.labels].some((l) => l.textContent.trim())) return false
+        if (el.tagName !== 'INPUT' && el.textContent.trim()) return false
+        if (el.getAttribute('title')) return false
+        return true
+      })
+      .map((el) => el.outerHTML.slice(0, 160))
+  })
+}

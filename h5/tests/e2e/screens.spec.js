@@ -3,7 +3,7 @@
 // tablet width, the self-refreshing 亮证 QR, the slot picker and the charts. Endpoints that
 // already exist are NOT stubbed: the real platform answers them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchBrowser, PHONE, TABLET, screenshot, startPlatform, watchConsole, withSession } from './platform'
+import { launchBrowser, PHONE, TABLET, screenshot, startPlatform, unlabelledControls, watchConsole, withSession } from './platform'
 
 let platform
 let browser
@@ -85,6 +85,7 @@ describe('screens at 360 px and tablet width', () => {
     await expect.poll(() => page.locator('.seconds').textContent()).toMatch(/^(5\d|60)$/)
     expect(await noHorizontalScroll(page)).toBe(true)
     await screenshot(page, 'wallet-show-360')
+    expect(await unlabelledControls(page)).toEqual([])
     expect(problems).toEqual([])
     await context.close()
   })
@@ -101,6 +102,7 @@ describe('screens at 360 px and tablet width', () => {
     expect(await page.getByRole('button', { name: '确认预约' }).isEnabled()).toBe(true)
     expect(await noHorizontalScroll(page)).toBe(true)
     await screenshot(page, 'book-360')
+    expect(await unlabelledControls(page)).toEqual([])
     await context.close()
   })
 
@@ -114,6 +116,7 @@ describe('screens at 360 px and tablet width', () => {
     const classes = await page.locator('.q-item').evaluateAll((els) => els.map((e) => [...e.classList].find((c) => c.startsWith('urgency-'))))
     expect(classes).toEqual(['urgency-red', 'urgency-yellow', 'urgency-green'])
     await screenshot(page, 'review-queue-tablet')
+    expect(await unlabelledControls(page)).toEqual([])
     await context.close()
   })
 
@@ -126,10 +129,12 @@ describe('screens at 360 px and tablet width', () => {
     await page.getByRole('button', { name: '生成授权二维码' }).click()
     await page.locator('img[alt="代办授权二维码"]').waitFor()
     await screenshot(page, 'agent-workbench-tablet')
+    expect(await unlabelledControls(page)).toEqual([])
     await page.getByRole('button', { name: '代李桂花办理' }).click()
     await page.waitForURL(/#\/home/)
     expect(await page.getByTestId('on-behalf-banner').textContent()).toContain('代 李桂花 办理')
     await screenshot(page, 'agent-acting-tablet')
+    expect(await unlabelledControls(page)).toEqual([])
     await context.close()
   })
 
@@ -146,6 +151,7 @@ describe('screens at 360 px and tablet width', () => {
         .toEqual(['#1989fa', '#1989fa', '#ee0a24'])
       if (name === '360') expect(await noHorizontalScroll(page)).toBe(true)
       await screenshot(page, `stats-${name}`)
+    expect(await unlabelledControls(page)).toEqual([])
       await context.close()
     }
   })

@@ -1,6 +1,6 @@
 // Runs against what exists today: demo login → home → search, and the counter scan box.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchBrowser, PHONE, TABLET, screenshot, startPlatform, watchConsole, withSession } from './platform'
+import { launchBrowser, PHONE, TABLET, screenshot, startPlatform, unlabelledControls, watchConsole, withSession } from './platform'
 
 let platform
 let browser
@@ -27,11 +27,13 @@ describe('resident at 360 px', () => {
     await expect.poll(() => page.evaluate(() => document.fonts.check('16px vant-icon'))).toBe(true)
     await page.getByRole('tab', { name: '演示登录' }).click()
     await screenshot(page, 'login-demo-360')
+    expect(await unlabelledControls(page)).toEqual([])
     await page.getByLabel('以演示居民张晓明登录').click()
     await page.waitForURL(/#\/home/)
     await expect.poll(() => page.locator('.hello').textContent()).toContain('张晓明')
     expect(await noHorizontalScroll(page)).toBe(true)
     await screenshot(page, 'home-360')
+    expect(await unlabelledControls(page)).toEqual([])
 
     await page.getByLabel('搜索服务事项').first().click()
     await page.waitForURL(/#\/search/)
@@ -45,6 +47,7 @@ describe('resident at 360 px', () => {
     }
     expect(await noHorizontalScroll(page)).toBe(true)
     await screenshot(page, 'search-360')
+    expect(await unlabelledControls(page)).toEqual([])
     expect(problems).toEqual([])
     await context.close()
   })
@@ -103,6 +106,7 @@ describe('counter scan box', () => {
       await expect.poll(() => result.textContent()).toContain(expected[1])
       if (name === '360') expect(await noHorizontalScroll(page)).toBe(true)
       await screenshot(page, `counter-${name}`)
+      expect(await unlabelledControls(page)).toEqual([])
       await context.close()
     }
   })
