@@ -115,11 +115,7 @@ export async function request(method, path, options = {}) {
     if (res.status === 401 && auth && bridge.getTokens().refresh) {
       // Another request may already have refreshed the token: then just retry.
       const ok = bridge.getTokens().access !== sentWith ? true : await refreshOnce()
-      if (ok) {
-        res = await send()
-      } else {
-        bridge.onExpired()
-      }
+      if (ok) res = await send()
       if (res.status === 401) bridge.onExpired()
     }
   } catch (e) {

@@ -77,7 +77,7 @@ describe('request: 401 → refresh → retry once', () => {
     )
     await expect(get('me')).rejects.toMatchObject({ status: 401, code: 'UNAUTHORIZED' })
     expect(fetch.mock.calls.map((c) => c[0])).toEqual(['/api/v1/me', '/api/v1/auth/refresh', '/api/v1/me'])
-    expect(expired).toHaveBeenCalled()
+    expect(expired).toHaveBeenCalledTimes(1)
   })
 
   it('a failed refresh ends the session without retrying', async () => {
@@ -87,7 +87,7 @@ describe('request: 401 → refresh → retry once', () => {
     )
     await expect(get('me')).rejects.toBeInstanceOf(ApiError)
     expect(fetch).toHaveBeenCalledTimes(2)
-    expect(expired).toHaveBeenCalled()
+    expect(expired).toHaveBeenCalledTimes(1)
     expect(showToast).toHaveBeenCalledWith('登录已过期，请重新登录')
   })
 
@@ -104,6 +104,16 @@ describe('request: 401 → refresh → retry once', () => {
     const results = await Promise.all([get('me'), get('messages')])
     expect(results.map((r) => r.url)).toEqual(['/api/v1/me', '/api/v1/messages'])
     expect(refreshes).toBe(1)
+  })
+})
+
+describe('request: 401 without a session', () => {
+  it('does not try to refresh when there is no refresh token', async () => {
+    tokens = { access: null, refresh: null }
+    const fetch = stubFetch(() => jsonResponse(401, { error: { code: 'UNAUTHORIZED', message: '请先登录', details: null } }))
+    await expect(get('me')).rejects.toMatchObject({ status: 401 })
+    expect(fetch).toHaveBeenCalledTimes(1)
+    expect(showToast).toHaveBeenCalledWith('请先登录')
   })
 })
 
