@@ -203,8 +203,8 @@ describe('Done-when scenarios', () => {
     expect(payload).toMatch(/^SJT1:D:/)
     const elder = await platform.loginResident('demo-resident-li')
     await platform.api('POST', `delegations/${payload.slice('SJT1:D:'.length)}/confirm`, { token: elder.access_token, body: {} })
-    await page.getByRole('button', { name: '刷新我的居民列表' }).click()
-    await page.getByRole('button', { name: '代李桂花办理' }).click()
+    // The workbench notices the confirmation by itself (it polls while the QR is up).
+    await page.getByRole('button', { name: '代李桂花办理' }).click({ timeout: 15_000 })
     await page.waitForURL(/#\/home/)
     await expect.poll(() => page.getByTestId('on-behalf-banner').textContent()).toContain('代 李桂花 办理')
 
