@@ -21,8 +21,9 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "strict-origin-when-cross-origin",
     "Permissions-Policy": "geolocation=(), microphone=()",
 }
-H5_CSP = ("default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
-          "script-src 'self'; connect-src 'self'; media-src 'self' data:; frame-ancestors 'none'")
+H5_CSP = ("default-src 'self'; img-src 'self' data: blob:; font-src 'self' data:; "
+          "style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; media-src 'self' data:; "
+          "frame-ancestors 'none'")
 
 
 def register(app: Sanic) -> None:

@@ -1,0 +1,3 @@
+import { get } from './request'
+
+export const overview = (params = {}) => get('stats/overview', params)

@@ -1,0 +1,186 @@
+// Starts the platform for browser tests: embedded mode, a temp DATA_DIR, a free port,
+// `python -m app.cli migrate && seed`, then Sanic serving the API and h5/dist.
+import { spawn, execFile } from 'node:child_process'
+import { existsSync, mkdtempSync, rmSync, mkdirSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+
+const run = promisify(execFile)
+export const H5_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
+export const REPO_ROOT = path.resolve(H5_DIR, '..')
+export const SCREENSHOTS = path.join(H5_DIR, 'screenshots')
+export const DEMO_PASSWORD = 'Sjt@2026demo'
+
+function python() {
+  const venv = path.join(REPO_ROOT, '.venv/bin/python')
+  return existsSync(venv) ? venv : 'python3'
+}
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer()
+    srv.once('error', reject)
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address()
+      srv.close(() => resolve(port))
+    })
+  })
+}
+
+// Until `auth/password/login` lands, staff get a WeChat openid so the test can obtain their
+// token through the simulator; with password login present this is unused.
+const LINK_STAFF = `
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.execute("UPDATE account SET openid = 'e2e-' || username WHERE username IS NOT NULL AND openid IS NULL")
+db.commit()
+`
+
+export async function startPlatform() {
+  if (!existsSync(path.join(H5_DIR, 'dist/index.html'))) {
+    throw new Error('h5/dist is missing: run `npm run build` before the browser tests')
+  }
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'sjt-e2e-'))
+  const port = await freePort()
+  const env = { ...process.env, PYTHONPATH: REPO_ROOT, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1',
+    SJT_ENV: 'embedded', LOG_LEVEL: 'WARNING' }
+  for (const k of ['DATABASE_URL', 'REDIS_URL', 'TASK_BROKER', 'STORAGE_DIR', 'KEYS_DIR', 'WECHAT_API_BASE', 'PUBLIC_BASE_URL']) delete env[k]
+  const py = python()
+  await run(py, ['-m', 'app.cli', 'migrate'], { cwd: REPO_ROOT, env })
+  await run(py, ['-m', 'app.cli', 'seed'], { cwd: REPO_ROOT, env })
+  await run(py, ['-c', LINK_STAFF, path.join(dataDir, 'sjt.sqlite3')], { cwd: REPO_ROOT, env })
+
+  const logs = []
+  const proc = spawn(py, ['-m', 'sanic', 'app.server:main_app', '--factory', '--single-process', '--no-motd',
+    '--host', '127.0.0.1', '--port', String(port)], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  proc.stdout.on('data', (d) => logs.push(String(d)))
+  proc.stderr.on('data', (d) => logs.push(String(d)))
+  const baseUrl = `http://127.0.0.1:${port}`
+
+  const deadline = Date.now() + 60_000
+  for (;;) {
+    if (proc.exitCode !== null) throw new Error(`platform exited early:\n${logs.join('').slice(-3000)}`)
+    try {
+      const res = await fetch(`${baseUrl}/healthz`)
+      if (res.ok) break
+    } catch { /* not up yet */ }
+    if (Date.now() > deadline) throw new Error(`platform did not start:\n${logs.join('').slice(-3000)}`)
+    await new Promise((r) => setTimeout(r, 300))
+  }
+
+  async function api(method, p, { body, token, headers = {} } = {}) {
+    const url = p.startsWith('/') ? baseUrl + p : `${baseUrl}/api/v1/${p}`
+    const res = await fetch(url, {
+      method,
+      headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}), ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    })
+    const text = await res.text()
+    let data = null
+    try { data = text ? JSON.parse(text) : null } catch { data = text }
+    if (!res.ok) {
+      const e = new Error(`${method} ${p} → ${res.status} ${text.slice(0, 300)}`)
+      e.status = res.status
+      e.data = data
+      throw e
+    }
+    return data
+  }
+
+  let specPaths = null
+  async function paths() {
+    if (!specPaths) {
+      const spec = await api('GET', '/docs/openapi.json')
+      specPaths = new Set(Object.keys(spec.paths || {}))
+    }
+    return specPaths
+  }
+
+  async function loginResident(openid) {
+    const { code } = await api('POST', '/wechat-sim/dev/login-code', { body: { openid } })
+    return api('POST', 'auth/wechat/login', { body: { code } })
+  }
+  async function loginStaff(username) {
+    if ((await paths()).has('/api/v1/auth/password/login')) {
+      return api('POST', 'auth/password/login', { body: { username, password: DEMO_PASSWORD } })
+    }
+    return loginResident(`e2e-${username}`)
+  }
+
+  async function stop() {
+    if (proc.exitCode === null) {
+      proc.kill('SIGTERM')
+      await Promise.race([new Promise((r) => proc.once('exit', r)), new Promise((r) => setTimeout(r, 5000))])
+      if (proc.exitCode === null) proc.kill('SIGKILL')
+    }
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+
+  return { baseUrl, port, dataDir, api, paths, loginResident, loginStaff, stop, logs }
+}
+
+export async function launchBrowser() {
+  const { chromium } = await import('playwright-core')
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+      '--disable-sync', '--no-first-run'],
+  })
+}
+
+export const PHONE = { viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' }
+export const TABLET = { viewport: { width: 1280, height: 800 }, locale: 'zh-CN' }
+
+// Put a session into the H5's storage before its scripts run (what a login would have stored).
+export async function withSession(context, login) {
+  await context.addInitScript((value) => {
+    if (!sessionStorage.getItem('e2e-session-set')) {
+      localStorage.setItem('sjt.auth', value)
+      sessionStorage.setItem('e2e-session-set', '1')
+    }
+  }, JSON.stringify({ access: login.access_token, refresh: login.refresh_token, account: login.account }))
+}
+
+// Collects console errors and CSP refusals of a page; tests assert it stays empty.
+export function watchConsole(page) {
+  const problems = []
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`))
+  page.on('console', (msg) => {
+    const text = msg.text()
+    // 4xx answers of endpoints the page probes are expected; anything else is a problem.
+    if (msg.type() === 'error' && !/Failed to load resource: the server responded with a status of 4\d\d/.test(text)) {
+      problems.push(text)
+    }
+  })
+  return problems
+}
+
+export async function screenshot(page, name) {
+  mkdirSync(SCREENSHOTS, { recursive: true })
+  const file = path.join(SCREENSHOTS, `${name}.png`)
+  await page.screenshot({ path: file, fullPage: true })
+  return file
+}
+
+// Controls without an accessible name (aria-label, aria-labelledby, a <label>, or text).
+export function unlabelledControls(page) {
+  return page.evaluate(() => {
+    const sel = 'button, input:not([type=hidden]), select, textarea, [role=button], [role=radio], [role=switch], [role=checkbox], [role=tab], a[href]'
+    return [...document.querySelectorAll(sel)]
+      .filter((el) => el.offsetParent !== null || el.type === 'file')
+      .filter((el) => {
+        if ((el.getAttribute('aria-label') || '').trim()) return false
+        const by = el.getAttribute('aria-labelledby')
+        if (by && by.split(' ').some((id) => document.getElementById(id)?.textContent.trim())) return false
+        if (el.labels && [...el.labels].some((l) => l.textContent.trim())) return false
+        if (el.tagName !== 'INPUT' && el.textContent.trim()) return false
+        if (el.getAttribute('title')) return false
+        return true
+      })
+      .map((el) => el.outerHTML.slice(0, 160))
+  })
+}

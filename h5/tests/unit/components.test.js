@@ -1,0 +1,192 @@
+import { describe, expect, it, vi } from 'vitest'
+import { mount, flushPromises } from '@vue/test-utils'
+import { createPinia, setActivePinia } from 'pinia'
+import Vant from 'vant'
+import { createMemoryHistory, createRouter } from 'vue-router'
+import CaseTimeline from '@/components/CaseTimeline.vue'
+import SlotPicker from '@/components/SlotPicker.vue'
+import QrCountdown from '@/components/QrCountdown.vue'
+import ScanBox from '@/components/ScanBox.vue'
+import BarChart from '@/components/BarChart.vue'
+import SchemaForm from '@/components/SchemaForm.vue'
+import { byUrgency } from '@/utils/urgency'
+import { jsonResponse, stubFetch } from './helpers'
+
+const global = { plugins: [Vant] }
+
+describe('CaseTimeline', () => {
+  it('lists events newest first with status text, note and the agent', () => {
+    const w = mount(CaseTimeline, {
+      global,
+      props: {
+        events: [
+          { id: 1, to_status: 'submitted', at: '2026-11-20T02:00:00Z', actor_name: '张晓明' },
+          { id: 2, to_status: 'needs_correction', at: '2026-11-21T02:00:00Z', note: '身份证复印件不清晰' },
+          { id: 3, to_status: 'accepted', at: '2026-11-22T02:00:00Z', actor_name: '赵丽', on_behalf_of_name: '李桂花' },
+        ],
+      },
+    })
+    const titles = w.findAll('.t-title').map((t) => t.text())
+    expect(titles).toEqual(['已受理', '待补正', '已提交'])
+    expect(w.text()).toContain('身份证复印件不清晰')
+    expect(w.text()).toContain('代 李桂花 办理')
+    expect(w.text()).toContain('2026/11/22 10:00')
+  })
+
+  it('shows an empty state', () => {
+    expect(mount(CaseTimeline, { global }).text()).toContain('暂无办理记录')
+  })
+})
+
+describe('SlotPicker', () => {
+  const slots = [
+    { id: 's1', start: '09:00:00', end: '09:30:00', capacity: 5, booked: 2 },
+    { id: 's2', start: '09:30:00', end: '10:00:00', capacity: 5, booked: 5 },
+    { id: 's3', start: '10:00:00', end: '10:30:00', remaining: 1 },
+  ]
+  it('shows remaining seats and disables full slots', () => {
+    const w = mount(SlotPicker, { global, props: { slots } })
+    const buttons = w.findAll('button.slot')
+    expect(buttons.map((b) => b.text())).toEqual(['09:00-09:30余 3', '09:30-10:00已约满', '10:00-10:30余 1'])
+    expect(buttons[1].attributes('disabled')).toBeDefined()
+    expect(buttons[0].attributes('aria-label')).toBe('09:00-09:30，剩余3个号')
+  })
+  it('emits the picked slot and ignores full ones', async () => {
+    const w = mount(SlotPicker, { global, props: { slots } })
+    await w.findAll('button.slot')[0].trigger('click')
+    await w.findAll('button.slot')[1].trigger('click')
+    expect(w.emitted('update:modelValue')).toEqual([['s1']])
+    await w.setProps({ modelValue: 's1' })
+    expect(w.find('button.slot.active').attributes('aria-checked')).toBe('true')
+  })
+})
+
+describe('QrCountdown', () => {
+  it('counts down and fetches a new code before expiry', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] })
+    vi.setSystemTime(new Date('2026-11-25T08:00:00Z'))
+    let n = 0
+    const fetcher = vi.fn(async () => {
+      n += 1
+      return { payload: `SJT1:L:code-${n}`, expires_at: new Date(Date.now() + 30_000).toISOString() }
+    })
+    const w = mount(QrCountdown, { global, props: { fetcher, renewBefore: 5 } })
+    await flushPromises()
+    await vi.waitFor(() => expect(w.find('img').exists()).toBe(true))
+    expect(w.find('.seconds').text()).toBe('30')
+    expect(w.find('img').attributes('data-payload')).toBe('SJT1:L:code-1')
+    vi.advanceTimersByTime(10_000)
+    await flushPromises()
+    expect(w.find('.seconds').text()).toBe('20')
+    expect(fetcher).toHaveBeenCalledTimes(1)
+    vi.advanceTimersByTime(15_000) // 5 s left → renew
+    await flushPromises()
+    expect(fetcher).toHaveBeenCalledTimes(2)
+    await vi.waitFor(() => expect(w.find('img').attributes('data-payload')).toBe('SJT1:L:code-2'))
+    expect(w.find('.seconds').text()).toBe('30')
+    w.unmount()
+  })
+
+  it('offers a retry when the code cannot be fetched', async () => {
+    const fetcher = vi.fn(async () => { throw new Error('x') })
+    const w = mount(QrCountdown, { global, props: { fetcher } })
+    await flushPromises()
+    expect(w.find('[role="alert"]').text()).toContain('二维码获取失败')
+    w.unmount()
+  })
+})
+
+describe('ScanBox', () => {
+  it('is focused, takes scanner-gun input ending in Enter, and clears itself', async () => {
+    const w = mount(ScanBox, { global, props: { camera: false }, attachTo: document.body })
+    const input = w.find('[data-testid="scan-input"]')
+    expect(document.activeElement).toBe(input.element)
+    // A scanner gun types character by character, then Enter.
+    for (const ch of 'SJT1:L:abc.def') {
+      input.element.value += ch
+      await input.trigger('input')
+    }
+    await input.trigger('keydown', { key: 'Enter' })
+    await w.find('form').trigger('submit')
+    expect(w.emitted('scan')).toEqual([['SJT1:L:abc.def']])
+    expect(input.element.value).toBe('')
+    w.unmount()
+  })
+
+  it('ignores empty scans and takes the focus back after a blur', async () => {
+    vi.useFakeTimers()
+    const w = mount(ScanBox, { global, props: { camera: false }, attachTo: document.body })
+    const input = w.find('[data-testid="scan-input"]')
+    await w.find('form').trigger('submit')
+    expect(w.emitted('scan')).toBeUndefined()
+    input.element.blur()
+    await input.trigger('blur')
+    expect(document.activeElement).not.toBe(input.element)
+    vi.advanceTimersByTime(200)
+    expect(document.activeElement).toBe(input.element)
+    w.unmount()
+  })
+})
+
+describe('CounterPage', () => {
+  it('shows a licence as valid, then as already used', async () => {
+    setActivePinia(createPinia())
+    let calls = 0
+    stubFetch(
+      (url) => url.startsWith('/api/v1/appointments') ? jsonResponse(200, { items: [] }) : undefined,
+      (url) => {
+        if (url !== '/api/v1/counter/scan') return undefined
+        calls += 1
+        return calls === 1
+          ? jsonResponse(200, { kind: 'licence', result: { valid: true, type_name: '营业执照', fields: { 名称: '太原晋味餐饮有限公司' } } })
+          : jsonResponse(409, { error: { code: 'ALREADY_USED', message: '该亮证码已使用过', details: null } })
+      },
+    )
+    const { default: CounterPage } = await import('@/pages/counter/CounterPage.vue')
+    const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/:p(.*)*', component: { template: '<div />' } }] })
+    const w = mount(CounterPage, { global: { plugins: [Vant, router] }, attachTo: document.body })
+    const input = w.find('[data-testid="scan-input"]')
+    await input.setValue('SJT1:L:xyz')
+    await w.find('form').trigger('submit')
+    await flushPromises()
+    const result = () => w.find('[data-testid="scan-result"]')
+    expect(result().attributes('data-ok')).toBe('true')
+    expect(result().text()).toContain('核验通过')
+    expect(result().text()).toContain('名称：太原晋味餐饮有限公司')
+    await input.setValue('SJT1:L:xyz')
+    await w.find('form').trigger('submit')
+    await flushPromises()
+    expect(result().attributes('data-ok')).toBe('false')
+    expect(result().text()).toContain('该亮证码已使用过')
+    w.unmount()
+  })
+})
+
+describe('BarChart, SchemaForm and urgency', () => {
+  it('draws bars with target markers and colours misses red', () => {
+    const w = mount(BarChart, { props: { title: '网上可办率', unit: '%', max: 100,
+      bars: [{ label: '省级', value: 92, target: 90 }, { label: '市级', value: 70, target: 80 }] } })
+    const rects = w.findAll('rect')
+    expect(rects.map((r) => r.attributes('fill'))).toEqual(['#1989fa', '#ee0a24'])
+    expect(w.findAll('line')).toHaveLength(2)
+    expect(w.find('svg').attributes('aria-label')).toContain('省级92.0%')
+  })
+
+  it('renders fields from a JSON Schema and emits values', async () => {
+    const schema = { type: 'object', required: ['name'], properties: {
+      name: { type: 'string', title: '经营者姓名' }, staff: { type: 'integer', title: '从业人数' } } }
+    const w = mount(SchemaForm, { global, props: { schema, modelValue: {} } })
+    expect(w.text()).toContain('经营者姓名')
+    expect(w.text()).toContain('从业人数')
+    await w.findAll('input')[1].setValue('12')
+    expect(w.emitted('update:modelValue').at(-1)[0]).toEqual({ staff: 12 })
+  })
+
+  it('sorts the review queue red, yellow, green', () => {
+    const now = new Date('2026-11-25T00:00:00Z').getTime()
+    const list = [
+      { id: 'g', due_date: '2026-12-20' }, { id: 'r', overdue: true }, { id: 'y', due_date: '2026-11-27' },
+    ]
+    expect(byUrgency(list, now).map((c) => c.id)).toEqual(['r', 'y', 'g'])
+  })
+})
