@@ -1,5 +1,6 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
+from app.agents.models import ConsentMethod
 from app.identity.models import AccountStatus, Role
 from orjson import loads
 from tortoise.fields.base import OnDelete
@@ -87,6 +88,27 @@ class Migration(migrations.Migration):
                 ('name', fields.CharField(default='', max_length=32)),
             ],
             options={'table': 'calendar_day', 'app': 'models', 'pk_attr': 'day', 'table_description': 'A date that differs from the Monday–Friday rule: a holiday (off) or a make-up workday (on).'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='Delegation',
+            fields=[
+                ('id', fields.UUIDField(primary_key=True, default=uuid4, unique=True, db_index=True)),
+                ('principal_id', fields.UUIDField(db_index=True)),
+                ('agent_id', fields.UUIDField(db_index=True)),
+                ('service_point_id', fields.UUIDField(db_index=True)),
+                ('scope_all', fields.BooleanField(default=True)),
+                ('scope_items', fields.JSONField(default=list, encoder=JSON_DUMPS, decoder=loads)),
+                ('consent_method', fields.CharEnumField(description='QR: qr\nOFFLINE_SMS: offline_sms', enum_type=ConsentMethod, max_length=16)),
+                ('consent_file_id', fields.UUIDField(null=True)),
+                ('consent_phone_index', fields.CharField(null=True, max_length=64)),
+                ('consent_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('expires_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('revoked_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('revoked_by', fields.UUIDField(null=True)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'delegation', 'app': 'models', 'pk_attr': 'id', 'table_description': "A resident's consent that one agent may act for them, within a scope, until a date."},
             bases=['Model'],
         ),
         ops.CreateModel(
@@ -211,6 +233,23 @@ class Migration(migrations.Migration):
                 ('sort', fields.SmallIntField(default=0)),
             ],
             options={'table': 'material', 'app': 'models', 'unique_together': (('item', 'code'),), 'pk_attr': 'id', 'table_description': 'A material (申请材料) an item asks for, which a wallet licence of license_type can satisfy.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='ServicePoint',
+            fields=[
+                ('id', fields.UUIDField(primary_key=True, default=uuid4, unique=True, db_index=True)),
+                ('code', fields.CharField(unique=True, max_length=32)),
+                ('name', fields.CharField(max_length=128)),
+                ('kind', fields.CharField(default='village', max_length=16)),
+                ('region_code', fields.CharField(db_index=True, max_length=12)),
+                ('address', fields.CharField(max_length=255)),
+                ('phone', fields.CharField(default='', max_length=32)),
+                ('opening_hours', fields.JSONField(default=dict, encoder=JSON_DUMPS, decoder=loads)),
+                ('lead_agent_id', fields.UUIDField(null=True)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'service_point', 'app': 'models', 'pk_attr': 'id', 'table_description': 'A village or community service point (便民服务站点) where agents work.'},
             bases=['Model'],
         ),
     ]

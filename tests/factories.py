@@ -58,3 +58,26 @@ async def wechat_login(client, sim, openid: str | None = None) -> dict:
 
 def bearer(tokens: dict) -> dict[str, str]:
     return {"Authorization": f"Bearer {tokens['access_token']}"}
+
+# --- agents ---------------------------------------------------------------------------------
+
+async def make_point(code: str | None = None, region_code: str = "140121100201"):
+    from app.agents.models import ServicePoint
+
+    code = code or f"SP-T-{uuid.uuid4().hex[:8]}"
+    return await ServicePoint.create(code=code, name=f"测试站点{code}", region_code=region_code, address="村委会")
+
+
+async def make_agent(point=None, **fields) -> Account:
+    point = point or await make_point()
+    return await make_account(Role.AGENT, service_point_id=point.id, **fields)
+
+
+async def make_item(code: str | None = None, **fields):
+    from app.catalog.models import ServiceItem
+
+    code = code or f"T{uuid.uuid4().hex[:10].upper()}"
+    defaults = dict(name=f"测试事项{code}", type="公共服务", department="测试局", level="county",
+                    region_code="140121")
+    defaults.update(fields)
+    return await ServiceItem.create(code=code, **defaults)

@@ -53,6 +53,8 @@ class Settings(BaseSettings):
     wechat_api_base: str = Field("", alias="WECHAT_API_BASE")
     wechat_simulator: bool | None = Field(None, alias="WECHAT_SIMULATOR")
 
+    sms_provider: str = Field("sim", alias="SMS_PROVIDER")  # sim (simulator inbox) or a real provider
+
     cors_origins: str = Field("*", alias="CORS_ORIGINS")
     log_level: str = Field("INFO", alias="LOG_LEVEL")
     log_json: bool = Field(True, alias="LOG_JSON")

@@ -237,3 +237,47 @@ async def decide_qr_login(*, ticket: str, account: Account, approve: bool, ip: s
     await audit.record(action="auth.qr.confirm" if approve else "auth.qr.cancel", actor_id=account.id,
                        target_type="qr_ticket", target_id=ticket[:16], ip=ip)
     return state
+
+async def find_by_id_number(*, id_number: str) -> Account | None:
+    """The account whose verified ID number is `id_number` (blind-index lookup), if any."""
+    from app.core.crypto import blind_index
+
+    return await Account.get_or_none(id_number_index=blind_index(id_number, kind="id_number"))
+
+
+async def find_or_create_shadow(*, name: str, id_number: str, phone: str) -> tuple[Account, bool]:
+    """The resident with this ID number; a shadow account (claimable later) when none exists yet."""
+    from app.core import clock
+    from app.core.crypto import blind_index, encrypt
+
+    existing = await find_by_id_number(id_number=id_number)
+    if existing is not None:
+        return existing, False
+    account = await Account.create(
+        role=Role.RESIDENT, display_name=name, real_name=name, is_shadow=True,
+        id_number_enc=encrypt(id_number, context="id_number"),
+        id_number_index=blind_index(id_number, kind="id_number"),
+        phone_enc=encrypt(phone, context="phone"), phone_index=blind_index(phone, kind="phone"),
+        realname_level=2, realname_verified_at=clock.now(),
+    )
+    return account, True
+
+
+async def assign_service_point(*, account_id, service_point_id) -> Account:
+    """Attach an agent account to a service point."""
+    account = await get_account(account_id=account_id)
+    account.service_point_id = service_point_id
+    await account.save(update_fields=["service_point_id", "updated_at"])
+    return account
+
+
+async def phone_of(*, account: Account) -> str | None:
+    """The decrypted phone number of an account (for sending it a text, never for display)."""
+    from app.core.crypto import decrypt
+
+    return decrypt(account.phone_enc, context="phone") if account.phone_enc else None
+
+
+async def find_by_username(*, username: str) -> Account | None:
+    """The staff account with this username, if any."""
+    return await Account.get_or_none(username=username)

@@ -41,10 +41,6 @@ const PENDING = [
   'DELETE /wallet/grants/{}',
   'POST /payments', // payments
   'GET /payments/{}',
-  'GET /delegations/requests/{}', // agents: who asks and for what, before confirming
-  'POST /delegations/{}/confirm',
-  'GET /delegations',
-  'DELETE /delegations/{}',
 ]
 
 const norm = (p) => p.replace(/\{[^}]+\}/g, '{}')

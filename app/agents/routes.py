@@ -1,0 +1,106 @@
+"""Agents: service points, delegations (QR or offline consent), revocation."""
+
+from __future__ import annotations
+
+import uuid
+
+from sanic import Blueprint, Request
+
+from app.agents import service
+from app.agents.schemas import (
+    AssignAgentIn, DelegationList, DelegationOut, DelegationPreview, DelegationRequestOut, OfflineIn,
+    OfflinePending, OfflineVerifyIn, ScopeIn, ServicePointIn, ServicePointList, ServicePointOut,
+    ServicePointQuery,
+)
+from app.core.api import endpoint
+from app.identity import service as identity
+from app.identity.auth import current_account, require
+from app.identity.models import Role
+
+bp = Blueprint("agents")
+PERSON = (Role.RESIDENT, Role.LEGAL_PERSON)
+
+
+async def _out(delegation) -> DelegationOut:
+    principal = await identity.get_account(account_id=delegation.principal_id)
+    agent = await identity.get_account(account_id=delegation.agent_id)
+    from app.core.crypto import mask_name
+
+    return DelegationOut.of(delegation, state=service.state_of(delegation),
+                            principal_name=mask_name(principal.real_name or principal.display_name),
+                            agent_name=agent.display_name)
+
+
+@bp.post("/delegations/request")
+@endpoint(body=ScopeIn, response=DelegationRequestOut, status=201, summary="代办员生成授权二维码",
+          tag="agents", auth=require(Role.AGENT), errors=(404,))
+async def request_delegation(request: Request, body: ScopeIn):
+    return DelegationRequestOut(**await service.request_delegation(
+        agent=current_account(request), items=body.items, days=body.days))
+
+
+@bp.get("/delegations/requests/<ticket:str>")
+@endpoint(response=DelegationPreview, summary="居民扫码后查看授权内容", tag="agents",
+          auth=require(*PERSON), errors=(404,))
+async def preview(request: Request, ticket: str):
+    return DelegationPreview(**await service.describe_request(ticket=ticket))
+
+
+@bp.post("/delegations/<ticket:str>/confirm")
+@endpoint(response=DelegationOut, status=201, summary="居民确认授权代办", tag="agents",
+          auth=require(*PERSON), errors=(404, 409))
+async def confirm(request: Request, ticket: str):
+    return await _out(await service.confirm_delegation(ticket=ticket, resident=current_account(request)))
+
+
+@bp.post("/delegations/offline")
+@endpoint(body=OfflineIn, response=OfflinePending, status=202, summary="线下授权：上传签字授权书并发送短信验证码",
+          tag="agents", auth=require(Role.AGENT), errors=(404, 502))
+async def offline(request: Request, body: OfflineIn):
+    return OfflinePending(**await service.start_offline(
+        agent=current_account(request), name=body.name, id_number=body.id_number, phone=body.phone,
+        form_file_id=body.form_file_id, items=body.items, days=body.days))
+
+
+@bp.post("/delegations/offline/<pending_id:str>/verify")
+@endpoint(body=OfflineVerifyIn, response=DelegationOut, status=201, summary="线下授权：核对居民短信验证码",
+          tag="agents", auth=require(Role.AGENT), errors=(404, 409))
+async def offline_verify(request: Request, pending_id: str, body: OfflineVerifyIn):
+    return await _out(await service.verify_offline(agent=current_account(request), pending_id=pending_id,
+                                                   code=body.code))
+
+
+@bp.get("/delegations")
+@endpoint(response=DelegationList, summary="我的代办授权（居民：我授权的；代办员：授权给我的）", tag="agents",
+          auth=require(*PERSON, Role.AGENT))
+async def list_delegations(request: Request):
+    rows = await service.list_delegations(account=current_account(request))
+    return DelegationList(items=[await _out(d) for d in rows])
+
+
+@bp.delete("/delegations/<delegation_id:uuid>")
+@endpoint(response=DelegationOut, summary="撤销代办授权", tag="agents", auth=require(*PERSON, Role.AGENT),
+          errors=(404, 409))
+async def revoke(request: Request, delegation_id: uuid.UUID):
+    return await _out(await service.revoke(account=current_account(request), delegation_id=delegation_id))
+
+
+@bp.get("/service-points")
+@endpoint(query=ServicePointQuery, response=ServicePointList, summary="便民服务站点", tag="agents")
+async def list_points(request: Request, query: ServicePointQuery):
+    return ServicePointList(items=[ServicePointOut.of(p) for p in await service.list_points(region=query.region)])
+
+
+@bp.post("/service-points")
+@endpoint(body=ServicePointIn, response=ServicePointOut, status=201, summary="新建服务站点（管理员）",
+          tag="agents", auth=require(Role.ADMIN), errors=(409,))
+async def create_point(request: Request, body: ServicePointIn):
+    return ServicePointOut.of(await service.create_point(**body.model_dump()))
+
+
+@bp.post("/service-points/<point_id:uuid>/agents")
+@endpoint(body=AssignAgentIn, response=ServicePointOut, summary="为站点分配代办员（管理员）", tag="agents",
+          auth=require(Role.ADMIN), errors=(404,))
+async def assign(request: Request, point_id: uuid.UUID, body: AssignAgentIn):
+    return ServicePointOut.of(await service.assign_agent(point_id=point_id, account_id=body.account_id,
+                                                         lead=body.lead))
