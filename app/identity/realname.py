@@ -14,6 +14,7 @@ import re
 from typing import Protocol
 
 from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
 
 from app.audit import service as audit
 from app.core import clock, runtime
@@ -21,7 +22,7 @@ from app.core.crypto import blind_index, decrypt, encrypt, mask_id_number, mask_
 from app.core.errors import Conflict, Forbidden, ValidationFailed
 from app.identity.idcard import id_number_problem, uscc_problem
 from app.identity.limits import limit
-from app.identity.models import Account, Role
+from app.identity.models import Account, AccountStatus, Role
 
 log = logging.getLogger("sjt.identity.realname")
 
@@ -107,7 +108,9 @@ async def verify_real_name(*, account: Account, name: str, id_number: str, ip: s
     masked = mask_id_number(id_number)
     if account.realname_level >= 2 and account.id_number_index and account.id_number_index != index:
         raise Conflict("账号已完成实名认证，不能更换证件号码", code="REALNAME_ALREADY_BOUND")
-    if await Account.filter(id_number_index=index).exclude(id=account.id).exists():
+    holder = await Account.filter(id_number_index=index).exclude(id=account.id).first()
+    claimable = holder is not None and holder.is_shadow and holder.openid is None and account.openid
+    if holder is not None and not claimable:
         await audit.record(action="identity.realname", actor_id=account.id, outcome="conflict",
                            target_type="account", target_id=account.id, ip=ip, details={"id_number": masked})
         raise _taken()
@@ -116,6 +119,8 @@ async def verify_real_name(*, account: Account, name: str, id_number: str, ip: s
                            target_type="account", target_id=account.id, ip=ip, details={"id_number": masked})
         raise ValidationFailed("姓名与证件号码不一致或查无此人，请核对后重试", code="REALNAME_MISMATCH",
                                details={"fields": [{"field": "id_number", "message": "姓名与证件号码核验未通过"}]})
+    if claimable:
+        return await _claim_shadow(shadow=holder, account=account, name=name, ip=ip)
     account.real_name = name
     account.id_number_enc = encrypt(id_number, context="id_number")
     account.id_number_index = index
@@ -130,6 +135,25 @@ async def verify_real_name(*, account: Account, name: str, id_number: str, ip: s
                        target_id=account.id, ip=ip,
                        details={"level": account.realname_level, "id_number": masked, "name": mask_name(name)})
     return account
+
+
+async def _claim_shadow(*, shadow: Account, account: Account, name: str, ip: str) -> Account:
+    """A resident whose agent opened a shadow account for them (offline consent) claims it: the
+    WeChat identity moves onto the shadow account, which keeps its cases and delegations, and the
+    empty account the first WeChat login made is closed."""
+    async with in_transaction():
+        openid, unionid = account.openid, account.unionid
+        account.openid, account.unionid, account.status = None, None, AccountStatus.DISABLED
+        await account.save(update_fields=["openid", "unionid", "status", "updated_at"])
+        shadow.openid, shadow.unionid, shadow.is_shadow = openid, unionid, False
+        shadow.real_name = name
+        if not shadow.phone_enc and account.phone_enc:
+            shadow.phone_enc, shadow.phone_index = account.phone_enc, account.phone_index
+        await shadow.save(update_fields=["openid", "unionid", "is_shadow", "real_name", "phone_enc",
+                                         "phone_index", "updated_at"])
+    await audit.record(action="identity.shadow.claim", actor_id=shadow.id, target_type="account",
+                       target_id=shadow.id, ip=ip, details={"closed_account": str(account.id)})
+    return shadow
 
 
 async def verify_face(*, account: Account, liveness_token: str, ip: str = "") -> Account:

@@ -11,9 +11,11 @@ from sanic import Blueprint, Request
 from app.core.api import endpoint
 from app.identity import realname, service
 from app.identity.auth import PERSON_ROLES, client_ip, current_account, require
+from app.identity.sessions import start_session
 from app.identity.schemas import (JWKS, AccountOut, EnterpriseIn, FaceIn, LoginResult, LogoutResult,
                                   PasswordLoginIn, PhoneIn, QrCreated, QrPollQuery, QrPollResult, QrScanInfo,
-                                  QrState, RealNameIn, RefreshIn, TokenPair, WechatLoginIn)
+                                  QrState, RealNameIn, RealNameResult, RefreshIn, TokenPair,
+                                  WechatLoginIn)
 from app.identity.tokens import jwks
 
 
@@ -133,12 +135,17 @@ async def me(request: Request):
 
 
 @bp.post("/me/real-name")
-@endpoint(body=RealNameIn, response=AccountOut, summary="实名认证（姓名 + 身份证号，二级）", tag="auth",
+@endpoint(body=RealNameIn, response=RealNameResult, summary="实名认证（姓名 + 身份证号，二级）", tag="auth",
           auth=require(*PERSON_ROLES), errors=(409, 429))
 async def real_name(request: Request, body: RealNameIn):
-    account = await realname.verify_real_name(account=current_account(request), name=body.name,
-                                              id_number=body.id_number, ip=client_ip(request))
-    return AccountOut.of(account)
+    caller = current_account(request)
+    account = await realname.verify_real_name(account=caller, name=body.name, id_number=body.id_number,
+                                              ip=client_ip(request))
+    result = RealNameResult(**AccountOut.of(account).model_dump())
+    if account.id != caller.id:  # a shadow account was claimed: the caller continues as that account
+        tokens = await start_session(account, channel="miniprogram", ip=client_ip(request))
+        result.claimed, result.tokens = True, TokenPair(**tokens)
+    return result
 
 
 @bp.post("/me/real-name/face")

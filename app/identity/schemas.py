@@ -139,3 +139,8 @@ class JWKS(BaseModel):
 
 LoginResult.model_rebuild()
 QrPollResult.model_rebuild()
+
+
+class RealNameResult(AccountOut):
+    claimed: bool = Field(False, description="认领了代办员为您建立的账号（线下授权时建立）")
+    tokens: TokenPair | None = Field(None, description="认领后新账号的令牌；客户端须替换本地令牌")

@@ -234,3 +234,35 @@ class TestServicePoints:
         with pytest.raises(ValidationFailed):
             await service.create_point(code="X1", name="x站", kind="village", region_code="999999",
                                        address="x")
+
+
+class TestShadowClaim:
+    async def test_resident_claims_the_account_an_agent_opened(self, client, rt, sim):
+        agent = await make_agent()
+        pending = await service.start_offline(agent=agent, name="李桂花", id_number=RESIDENT_ID,
+                                              phone="13700000031", form_file_id=uuid.uuid4(), items=None, days=30)
+        text = sim.get("dev/sms", params={"phone": "13700000031"}).json()["sms"][-1]["text"]
+        delegation = await service.verify_offline(agent=agent, pending_id=pending["pending_id"],
+                                                  code=re.search(r"验证码(\d{6})", text).group(1))
+        from tests.factories import wechat_login
+
+        login = await wechat_login(client, sim)
+        r = await client.post("/api/v1/me/real-name", json={"name": "李桂花", "id_number": RESIDENT_ID},
+                              headers={"Authorization": f"Bearer {login['access_token']}"})
+        assert r.status_code == 200, r.text
+        body = r.json()
+        assert body["claimed"] is True and body["id"] == str(delegation.principal_id)
+        headers = {"Authorization": f"Bearer {body['tokens']['access_token']}"}
+        mine = (await client.get("/api/v1/delegations", headers=headers)).json()["items"]
+        assert [d["id"] for d in mine] == [str(delegation.id)]
+        old = await client.get("/api/v1/me", headers={"Authorization": f"Bearer {login['access_token']}"})
+        assert old.status_code == 401
+
+    async def test_a_real_account_is_never_claimed(self, client, rt, sim):
+        await _resident(id_number="140105199003151234")
+        from tests.factories import wechat_login
+
+        login = await wechat_login(client, sim)
+        r = await client.post("/api/v1/me/real-name", json={"name": "张晓明", "id_number": "140105199003151234"},
+                              headers={"Authorization": f"Bearer {login['access_token']}"})
+        assert r.status_code == 409 and r.json()["error"]["code"] == "ID_NUMBER_TAKEN"
