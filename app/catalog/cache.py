@@ -5,7 +5,12 @@ The cache only speeds reads up: when Redis is down the guide is built from the d
 
 from __future__ import annotations
 
+import hashlib
 import logging
+from typing import Awaitable, Callable
+
+import orjson
+from pydantic import BaseModel
 
 from app.core import runtime
 from app.core.cache import REDIS_DOWN
@@ -61,3 +66,22 @@ async def invalidate_all() -> None:
     keys = [k async for k in client.scan_iter(match="catalog:item:*", count=500)]
     if keys:
         await client.delete(*keys)
+
+
+LIST_TTL_SECONDS = 300
+
+
+async def versioned_json(namespace: str, params: dict, build: Callable[[], Awaitable[BaseModel]]) -> tuple[bytes, bool]:
+    """A rendered response cached under the catalogue version (any edit makes it stale at once),
+    and whether it came from the cache."""
+    digest = hashlib.sha1(orjson.dumps(params, option=orjson.OPT_SORT_KEYS)).hexdigest()
+    key = f"catalog:{namespace}:{await version()}:{digest}"
+    cached = await get(key)
+    if cached is not None:
+        return cached, True
+    data = orjson.dumps((await build()).model_dump(mode="json"))
+    try:
+        await runtime.redis_client().set(key, data, ex=LIST_TTL_SECONDS)
+    except REDIS_DOWN:
+        log.warning("catalogue cache unavailable on write")
+    return data, False

@@ -6,7 +6,7 @@ import hashlib
 
 from sanic import Blueprint, HTTPResponse, Request
 
-from app.catalog import service
+from app.catalog import cache, service
 from app.catalog.schemas import (BundleDetail, BundleList, HallPage, HallQuery, HallOut, ItemCreate, ItemGuide,
                                  ItemPage, ItemPatch, ItemQuery, ItemSummary, RegionList, RegionOut, RegionQuery,
                                  TopicList, TopicQuery)
@@ -21,11 +21,18 @@ bp = Blueprint("catalog")
 @bp.get("/items")
 @endpoint(query=ItemQuery, response=ItemPage, summary="搜索政务服务事项", tag="catalog")
 async def list_items(request: Request, query: ItemQuery):
-    rows, cursor = await service.search_items(
-        q=query.q, region=query.region, with_parents=query.with_parents, level=query.level,
-        audience=query.audience, topic=query.topic, department=query.department, mobile=query.mobile,
-        cursor=query.cursor, limit=query.limit)
-    return ItemPage(items=[ItemSummary.of(r) for r in rows], next_cursor=cursor)
+    async def build() -> ItemPage:
+        rows, cursor = await service.search_items(
+            q=query.q, region=query.region, with_parents=query.with_parents, level=query.level,
+            audience=query.audience, topic=query.topic, department=query.department, mobile=query.mobile,
+            cursor=query.cursor, limit=query.limit)
+        return ItemPage(items=[ItemSummary.of(r) for r in rows], next_cursor=cursor)
+
+    return _cached(*await cache.versioned_json("items", query.model_dump(), build))
+
+
+def _cached(data: bytes, hit: bool) -> HTTPResponse:
+    return HTTPResponse(data, headers={"X-Cache": "hit" if hit else "miss"}, content_type="application/json")
 
 
 @bp.get("/items/<code:str>")
@@ -82,17 +89,26 @@ async def list_halls(request: Request, query: HallQuery):
 @bp.get("/topics")
 @endpoint(query=TopicQuery, response=TopicList, summary="主题分类及事项数", tag="catalog")
 async def list_topics(request: Request, query: TopicQuery):
-    return TopicList(items=await service.list_topics(audience=query.audience))
+    async def build() -> TopicList:
+        return TopicList(items=await service.list_topics(audience=query.audience))
+
+    return _cached(*await cache.versioned_json("topics", query.model_dump(), build))
 
 
 @bp.get("/bundles")
 @endpoint(response=BundleList, summary="一件事一次办主题", tag="catalog")
 async def list_bundles(request: Request):
-    return BundleList(items=await service.list_bundles())
+    async def build() -> BundleList:
+        return BundleList(items=await service.list_bundles())
+
+    return _cached(*await cache.versioned_json("bundles", {}, build))
 
 
 @bp.get("/bundles/<code:str>")
 @endpoint(response=BundleDetail, summary="一件事详情（事项及一次提交的材料）", tag="catalog", errors=(404,))
 async def get_bundle(request: Request, code: str):
-    return await service.bundle_detail(code=code)
+    async def build() -> BundleDetail:
+        return await service.bundle_detail(code=code)
+
+    return _cached(*await cache.versioned_json("bundle", {"code": code}, build))
 

@@ -226,3 +226,33 @@ class TestAdminEditing:
         assert (await client.get(f"{API}/items/140121-07-1001")).status_code == 404
         assert "140121-07-1001" not in await all_pages(client, q="残疾人证")
         assert (await client.patch(f"{API}/items/none", headers=admin, json={"notes": "x"})).status_code == 404
+
+
+class TestCaching:
+    async def test_search_results_are_cached_until_an_edit(self, client, catalog):
+        params = {"q": "结婚"}
+        first = await client.get(f"{API}/items", params=params)
+        second = await client.get(f"{API}/items", params=params)
+        assert (first.headers["x-cache"], second.headers["x-cache"]) == ("miss", "hit")
+        assert first.json() == second.json() and len(first.json()["items"]) == 2
+        admin = await auth_headers(await make_account(Role.ADMIN))
+        r = await client.patch(f"{API}/items/140728-07-0301", json={"published": False}, headers=admin)
+        assert r.status_code == 200
+        third = await client.get(f"{API}/items", params=params)
+        assert third.headers["x-cache"] == "miss" and [i["code"] for i in third.json()["items"]] == ["140121-07-0301"]
+        assert (await client.get(f"{API}/bundles")).headers["x-cache"] == "miss"
+        assert (await client.get(f"{API}/bundles")).headers["x-cache"] == "hit"
+
+    async def test_reads_work_when_redis_is_down(self, client, catalog, rt):
+        import redis.asyncio as redis
+
+        healthy = rt.redis
+        rt.redis = redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=0.2, decode_responses=True)
+        try:
+            r = await client.get(f"{API}/items/140121-07-0201")
+            assert r.status_code == 200 and r.headers["x-cache"] == "miss" and r.json()["name"] == "出生登记（新生儿落户）"
+            r = await client.get(f"{API}/items", params={"q": "hk"})
+            assert r.status_code == 200
+        finally:
+            await rt.redis.aclose()
+            rt.redis = healthy
