@@ -97,6 +97,19 @@ async def get_owned_file(*, file_id: uuid.UUID | str, owner_id: uuid.UUID | str)
     return row
 
 
+async def get_file(*, file_id: uuid.UUID | str) -> File:
+    """A file by id for a domain that has already checked the caller may see it (e.g. a reviewer
+    reading the materials of a case in their scope); never expose this directly to clients."""
+    try:
+        file_id = uuid.UUID(str(file_id))
+    except ValueError:
+        raise NotFound("文件不存在", code="FILE_NOT_FOUND") from None
+    row = await File.get_or_none(id=file_id)
+    if row is None:
+        raise NotFound("文件不存在", code="FILE_NOT_FOUND")
+    return row
+
+
 async def read_content(*, file: File) -> bytes:
     """The stored bytes of a file row the caller is already allowed to see."""
     return await runtime.storage().get(file.storage_key)

@@ -101,6 +101,9 @@ class TestService:
             await service.get_owned_file(file_id=row.id, owner_id=agent.id)
         with pytest.raises(NotFound):
             await service.get_owned_file(file_id="not-a-uuid", owner_id=owner.id)
+        assert (await service.get_file(file_id=str(row.id))).owner_id == owner.id
+        with pytest.raises(NotFound):
+            await service.get_file(file_id=uuid.uuid4())
 
     def test_sniff(self):
         assert service.sniff(png_bytes()).content_type == "image/png"
