@@ -46,7 +46,7 @@ async def get_item(request: Request, code: str):
     return HTTPResponse(data, status=200, headers=headers, content_type="application/json")
 
 
-@bp.get("/items/<code:str>/materials/<material_code:str>/<kind:sample|template>")
+@bp.get("/items/<code:str>/materials/<material_code:str>/<kind:str>")
 @endpoint(summary="下载材料示例样本或空白表格", tag="catalog", errors=(404,))
 async def material_file(request: Request, code: str, material_code: str, kind: str):
     key = await service.get_material_file_key(code=code, material_code=material_code, kind=kind)

@@ -23,8 +23,8 @@ class ItemQuery(PageQuery):
     with_parents: bool = Field(False, description="同时包含上级区划实施、在该区划可办的事项（如省级事项）")
     level: Level | None = None
     audience: Literal["person", "legal_person"] | None = Field(None, description="服务对象：自然人或法人")
-    topic: str | None = Field(None, max_length=32, description="主题编码，见 GET topics")
-    department: str | None = Field(None, max_length=64)
+    topic: str | None = Field(None, pattern=r"^[a-z_]{1,32}$", description="主题编码，见 GET topics")
+    department: str | None = Field(None, pattern=r"^[^\x00-\x1f]{1,64}$", description="部门，如 公安、市场监管")
     mobile: bool | None = Field(None, description="只看（或排除）可掌上办的事项")
 
 
@@ -34,7 +34,7 @@ class RegionQuery(BaseModel):
 
 class HallQuery(PageQuery):
     region: str | None = Field(None, pattern=r"^\d{6}(\d{3}(\d{3})?)?$", description="区划代码（含下级区划）")
-    item: str | None = Field(None, max_length=64, description="事项编码：可办理该事项的大厅")
+    item: str | None = Field(None, pattern=r"^[0-9A-Za-z-]{1,64}$", description="事项编码：可办理该事项的大厅")
     limit: int = Field(50, ge=1, le=100)
 
 

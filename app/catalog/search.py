@@ -15,6 +15,7 @@ from pypinyin import Style, lazy_pinyin
 
 from app.core.errors import ValidationFailed
 
+CODE = re.compile(r"[0-9A-Za-z_-]{1,64}")
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 SEP = "|"
 
@@ -93,7 +94,7 @@ def decode_cursor(cursor: str) -> tuple[int, str]:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         rank_value, code = orjson.loads(raw)
-        if not isinstance(rank_value, int) or not isinstance(code, str):
+        if not isinstance(rank_value, int) or not isinstance(code, str) or not CODE.fullmatch(code):
             raise ValueError
         return rank_value, code
     except Exception as exc:  # noqa: BLE001 - any malformed cursor is the client's error

@@ -18,7 +18,7 @@ from app.catalog.models import BundleItem, Hall, LifeEventBundle, Material, Regi
 from app.catalog.schemas import (BundleDetail, BundleMaterial, BundleRef, BundleSummary, Fee, HallOut,
                                  ItemCreate, ItemGuide, ItemPatch, ItemSummary, MaterialOut, Step, TimeLimits,
                                  TopicOut, TopicRef, level_label)
-from app.catalog.search import build_search_text, decode_cursor, encode_cursor, query_tokens, rank
+from app.catalog.search import CODE, build_search_text, decode_cursor, encode_cursor, query_tokens, rank
 from app.core.errors import Conflict, NotFound, ValidationFailed
 
 # ---------------------------------------------------------------- regions and halls
@@ -177,6 +177,8 @@ async def search_items(*, q: str | None = None, region: str | None = None, with_
 
 async def item_guide_json(*, code: str) -> tuple[bytes, bool]:
     """The rendered guide of a published item as JSON, and whether it came from the cache."""
+    if not CODE.fullmatch(code):
+        raise NotFound("事项不存在", code="ITEM_NOT_FOUND")
     key = cache.item_key(code)
     cached = await cache.get(key)
     if cached is not None:
@@ -222,6 +224,8 @@ async def build_guide(*, code: str, include_unpublished: bool = False) -> ItemGu
 
 async def get_material_file_key(*, code: str, material_code: str, kind: str) -> str:
     """Storage key of a material's sample or blank template (404 when it has none)."""
+    if kind not in ("sample", "template") or not CODE.fullmatch(code) or not CODE.fullmatch(material_code):
+        raise NotFound("该材料没有可下载的文件", code="MATERIAL_FILE_NOT_FOUND")
     item = await get_item(code=code, with_materials=False)
     material = await Material.get_or_none(item_id=item.id, code=material_code)
     key = None if material is None else (material.sample_key if kind == "sample" else material.template_key)
@@ -248,7 +252,7 @@ def _bundle_summary(b: LifeEventBundle, item_count: int) -> BundleSummary:
 
 async def get_bundle(*, code: str) -> tuple[LifeEventBundle, list[ServiceItem]]:
     """A published bundle and its published items in handling order (404 when unknown)."""
-    bundle = await LifeEventBundle.get_or_none(code=code, published=True)
+    bundle = await LifeEventBundle.get_or_none(code=code, published=True) if CODE.fullmatch(code) else None
     if bundle is None:
         raise NotFound("一件事主题不存在", code="BUNDLE_NOT_FOUND")
     entries = await BundleItem.filter(bundle_id=bundle.id, item__published=True).order_by("sort").prefetch_related("item")
@@ -286,7 +290,7 @@ async def create_item(*, data: ItemCreate, actor_id: uuid.UUID | str | None = No
 
 async def update_item(*, code: str, changes: ItemPatch, actor_id: uuid.UUID | str | None = None) -> ServiceItem:
     """Change an item (admin); materials, when given, replace the list (kept by material code)."""
-    item = await ServiceItem.get_or_none(code=code)
+    item = await ServiceItem.get_or_none(code=code) if CODE.fullmatch(code) else None
     if item is None:
         raise NotFound("事项不存在", code="ITEM_NOT_FOUND")
     values = changes.model_dump(exclude_unset=True)
@@ -361,6 +365,9 @@ async def _check(v: dict[str, Any], raw: dict[str, Any]) -> None:
     def fault(field: str, message: str) -> None:
         faults.append({"field": field, "message": message})
 
+    for key, value in raw.items():
+        if _has_nul(value):
+            fault(key, "不能包含空字符")
     if v.get("type") not in ITEM_TYPES:
         fault("type", "事项类型不正确（如 行政许可、行政确认、公共服务）")
     if v.get("audience") not in AUDIENCES:
@@ -400,6 +407,16 @@ async def _check(v: dict[str, Any], raw: dict[str, Any]) -> None:
             fault(f"materials.{i}.condition", "非必需材料须写明在何种情形下提交")
     if faults:
         raise ValidationFailed(faults[0]["message"], details={"fields": faults})
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(_has_nul(v) for v in value)
+    return False
 
 
 def form_schema_fault(schema: dict[str, Any]) -> str | None:

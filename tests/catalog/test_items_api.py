@@ -256,3 +256,28 @@ class TestCaching:
         finally:
             await rt.redis.aclose()
             rt.redis = healthy
+
+
+class TestHostileInput:
+    async def test_control_characters_and_odd_codes_never_reach_the_database(self, client, catalog):
+        import base64
+        import json
+
+        bad_cursor = base64.urlsafe_b64encode(json.dumps([0, "a\u0000b"]).encode()).decode()
+        for path, params, status in (
+            ("items/a%00b", {}, 404), ("items/" + "x" * 300, {}, 404), ("bundles/a%00b", {}, 404),
+            ("items/140100-07-0701/materials/M01/other", {}, 404),
+            ("items/140100-07-0701/materials/M%0001/template", {}, 404),
+            ("items", {"department": "公安\u0000"}, 422), ("items", {"topic": "bi\u0000rth"}, 422),
+            ("items", {"cursor": bad_cursor}, 422), ("items", {"q": "\u0000"}, 200),
+            ("halls", {"item": "a\u0000"}, 422),
+        ):
+            r = await client.get(f"{API}/{path}", params=params)
+            assert r.status_code == status, (path, params, r.text)
+        admin = await auth_headers(await make_account(Role.ADMIN))
+        r = await client.patch(f"{API}/items/a%00b", json={"notes": "x"}, headers=admin)
+        assert r.status_code == 404
+        r = await client.patch(f"{API}/items/140000-01-0101", headers=admin,
+                               json={"notes": "a\u0000", "form_schema": {"type": "object", "properties": {"\u0000": {}}}})
+        assert r.status_code == 422
+        assert {f["field"] for f in r.json()["error"]["details"]["fields"]} == {"notes", "form_schema"}
