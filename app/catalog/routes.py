@@ -58,7 +58,7 @@ async def material_file(request: Request, code: str, material_code: str, kind: s
 
 @bp.post("/items")
 @endpoint(body=ItemCreate, response=ItemGuide, status=201, summary="新增事项（管理员）", tag="catalog",
-          auth=require(Role.ADMIN), errors=(409,))
+          auth=require(Role.ADMIN), errors=(400, 409))
 async def create_item(request: Request, body: ItemCreate):
     item = await service.create_item(data=body, actor_id=current_account(request).id)
     return await service.build_guide(code=item.code, include_unpublished=True)
@@ -66,7 +66,7 @@ async def create_item(request: Request, body: ItemCreate):
 
 @bp.patch("/items/<code:str>")
 @endpoint(body=ItemPatch, response=ItemGuide, summary="修改事项、发布或下架（管理员）", tag="catalog",
-          auth=require(Role.ADMIN), errors=(404,))
+          auth=require(Role.ADMIN), errors=(400, 404))
 async def update_item(request: Request, code: str, body: ItemPatch):
     item = await service.update_item(code=code, changes=body, actor_id=current_account(request).id)
     return await service.build_guide(code=item.code, include_unpublished=True)
