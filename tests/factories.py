@@ -73,11 +73,67 @@ async def make_agent(point=None, **fields) -> Account:
     return await make_account(Role.AGENT, service_point_id=point.id, **fields)
 
 
-async def make_item(code: str | None = None, **fields):
-    from app.catalog.models import ServiceItem
 
-    code = code or f"T{uuid.uuid4().hex[:10].upper()}"
-    defaults = dict(name=f"测试事项{code}", type="公共服务", department="测试局", level="county",
-                    region_code="140121")
+# ---------------------------------------------------------------- catalogue and files
+
+_item_seq = itertools.count(1)
+
+
+async def make_item(**fields):
+    """A published service item (materials via `materials=[{...}]`, halls via `halls=[Hall, ...]`)."""
+    from app.catalog.models import Material, ServiceItem
+    from app.catalog.search import build_search_text
+
+    n = next(_item_seq)
+    materials = fields.pop("materials", [{"code": "M01", "name": "申请人居民身份证", "license_type": "id_card"}])
+    halls = fields.pop("halls", [])
+    defaults = {
+        "code": f"140000-20-T{n:04d}{uuid.uuid4().hex[:4]}", "name": f"测试事项{n}", "type": "公共服务",
+        "department": "民政", "level": "province", "region_code": "140000", "topics": [],
+        "form_schema": {"type": "object", "properties": {"name": {"type": "string", "title": "姓名"}},
+                        "required": ["name"]},
+    }
     defaults.update(fields)
-    return await ServiceItem.create(code=code, **defaults)
+    defaults.setdefault("search_text", build_search_text(defaults["name"], defaults.get("aliases", [])))
+    defaults.setdefault("topic_index", "|" + "|".join(defaults["topics"]) + "|")
+    item = await ServiceItem.create(**defaults)
+    for sort, m in enumerate(materials):
+        await Material.create(item=item, sort=sort, **m)
+    if halls:
+        await item.halls.add(*halls)
+    return item
+
+
+async def make_bundle(items, **fields):
+    """A published life-event bundle over `items` (in that order)."""
+    from app.catalog.models import BundleItem, LifeEventBundle
+
+    n = next(_item_seq)
+    bundle = await LifeEventBundle.create(**{"code": f"test_bundle_{n}", "name": f"测试一件事{n}", **fields})
+    for sort, item in enumerate(items):
+        await BundleItem.create(bundle=bundle, item=item, sort=sort)
+    return bundle
+
+
+def png_bytes(size: tuple[int, int] = (4, 4)) -> bytes:
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 30)).save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def jpeg_bytes(size: tuple[int, int] = (4, 4)) -> bytes:
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", size, (30, 30, 200)).save(buf, format="JPEG")
+    return buf.getvalue()
+
+
+PDF_BYTES = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+             b"trailer<</Root 1 0 R>>\n%%EOF\n")

@@ -47,6 +47,7 @@ class ServiceItem(Model):
     search_text = fields.TextField(default="")  # name + aliases + pinyin initials, for search
     type = fields.CharField(max_length=16)  # 行政许可|行政确认|行政给付|行政裁决|行政奖励|其他行政权力|公共服务
     department = fields.CharField(max_length=64, db_index=True)
+    implementer = fields.CharField(max_length=128, default="")  # 实施主体, e.g. 清徐县公安局
     level = fields.CharField(max_length=16, db_index=True)  # province|city|county|township|village
     region_code = fields.CharField(max_length=12, db_index=True)
     audience = fields.CharField(max_length=16, default="person")  # person|legal_person|both
@@ -66,6 +67,12 @@ class ServiceItem(Model):
     smart_approval = fields.BooleanField(default=False)  # 秒批/即办
     produces_license_type = fields.CharField(max_length=32, null=True)
     form_schema = fields.JSONField(default=dict)  # JSON Schema of the online form
+    topic_index = fields.TextField(default="")  # "|topic1|topic2|" so topic filters run in SQL
+    visits = fields.SmallIntField(default=1)  # 到办事现场次数 (0 = 零跑动)
+    result_name = fields.CharField(max_length=128, default="")  # 办理结果名称
+    notes = fields.TextField(default="")  # 注意事项
+    consult_phone = fields.CharField(max_length=32, default="0351-96303")
+    complaint_phone = fields.CharField(max_length=32, default="12345")
     published = fields.BooleanField(default=True)
     halls: fields.ManyToManyRelation[Hall] = fields.ManyToManyField(
         "models.Hall", related_name="items", through="item_hall")
@@ -98,3 +105,50 @@ class Material(Model):
     class Meta:
         table = "material"
         unique_together = (("item", "code"),)
+
+
+class Topic(Model):
+    """A service topic (主题分类) such as 婚育收养 or 企业开办, used to browse the catalogue."""
+
+    code = fields.CharField(max_length=32, primary_key=True)
+    name = fields.CharField(max_length=32)
+    audience = fields.CharField(max_length=16, default="person")  # person|legal_person|both
+    sort = fields.SmallIntField(default=0)
+
+    class Meta:
+        table = "topic"
+
+
+class LifeEventBundle(Model):
+    """A life-event bundle (一件事一次办) that applies for several service items at once."""
+
+    id = fields.UUIDField(primary_key=True)
+    code = fields.CharField(max_length=32, unique=True)
+    name = fields.CharField(max_length=64)
+    aliases = fields.JSONField(default=list)
+    description = fields.TextField(default="")
+    department = fields.CharField(max_length=64, default="")  # 牵头部门
+    audience = fields.CharField(max_length=16, default="person")
+    promised_days = fields.SmallIntField(default=5)
+    published = fields.BooleanField(default=True)
+    sort = fields.SmallIntField(default=0)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "life_event_bundle"
+
+
+class BundleItem(Model):
+    """One service item of a life-event bundle, in the order the bundle handles them."""
+
+    id = fields.UUIDField(primary_key=True)
+    bundle: fields.ForeignKeyRelation[LifeEventBundle] = fields.ForeignKeyField(
+        "models.LifeEventBundle", related_name="entries", on_delete=fields.CASCADE)
+    item: fields.ForeignKeyRelation[ServiceItem] = fields.ForeignKeyField(
+        "models.ServiceItem", related_name="bundle_entries", on_delete=fields.CASCADE)
+    sort = fields.SmallIntField(default=0)
+
+    class Meta:
+        table = "bundle_item"
+        unique_together = (("bundle", "item"),)

@@ -1,10 +1,15 @@
-"""Regions of Shanxi (GB/T 2260) and service halls."""
+"""Regions of Shanxi (GB/T 2260), service halls, topics, service items and life-event bundles."""
 
 from __future__ import annotations
 
 from tortoise.transactions import in_transaction
 
-from app.catalog.models import Hall, Region
+from app.catalog import cache, service
+from app.catalog.forms_pdf import render_form
+from app.catalog.models import BundleItem, Hall, LifeEventBundle, Material, Region, ServiceItem, Topic
+from app.catalog.schemas import ItemCreate, ItemPatch
+from app.catalog.seed_data import BUNDLES, TOPICS, all_items
+from app.core import runtime
 from app.seed import load_json
 
 WEEKDAY_HOURS = {d: ["09:00-12:00", "13:30-17:30"] for d in ("mon", "tue", "wed", "thu", "fri")}
@@ -50,4 +55,46 @@ async def seed() -> dict[str, int]:
         for hall in HALLS:
             await Hall.update_or_create(code=hall["code"], defaults={
                 **{k: v for k, v in hall.items() if k != "code"}, "opening_hours": WEEKDAY_HOURS})
-    return {"regions": await Region.all().count(), "halls": await Hall.all().count()}
+        for sort, (code, name, audience) in enumerate(TOPICS):
+            await Topic.update_or_create(code=code, defaults={"name": name, "audience": audience, "sort": sort})
+    for data in all_items():
+        await _seed_item(data)
+    for sort, data in enumerate(BUNDLES):
+        await _seed_bundle(data, sort)
+    await cache.invalidate_all()
+    return {"regions": await Region.all().count(), "halls": await Hall.all().count(),
+            "topics": await Topic.all().count(), "items": await ServiceItem.all().count(),
+            "materials": await Material.all().count(), "bundles": await LifeEventBundle.all().count()}
+
+
+async def _seed_item(data: dict) -> None:
+    materials = [{**m, "code": f"M{i:02d}"} for i, m in enumerate(data["materials"], start=1)]
+    values = {**data, "materials": [{k: v for k, v in m.items() if k != "template"} for m in materials]}
+    if await ServiceItem.exists(code=data["code"]):
+        item = await service.update_item(code=data["code"], changes=ItemPatch.model_validate(
+            {k: v for k, v in values.items() if k != "code"}))
+    else:
+        item = await service.create_item(data=ItemCreate.model_validate(values))
+    for m in materials:
+        if not m["template"]:
+            continue
+        keys = {}
+        for kind in ("template", "sample"):
+            key = f"catalog/forms/{item.code}/{m['code']}-{kind}.pdf"
+            pdf = render_form(item_name=item.name, material_name=m["name"], schema=item.form_schema,
+                              sample=kind == "sample")
+            await runtime.storage().put(key, pdf, "application/pdf")
+            keys[f"{kind}_key"] = key
+        await Material.filter(item_id=item.id, code=m["code"]).update(**keys)
+
+
+async def _seed_bundle(data: dict, sort: int) -> None:
+    async with in_transaction():
+        bundle, _ = await LifeEventBundle.update_or_create(code=data["code"], defaults={
+            "name": data["name"], "aliases": data.get("aliases", []), "description": data["description"],
+            "department": data.get("department", ""), "audience": data.get("audience", "person"),
+            "promised_days": data["promised_days"], "sort": sort, "published": True})
+        items = {i.code: i for i in await ServiceItem.filter(code__in=data["items"])}
+        await BundleItem.filter(bundle_id=bundle.id).delete()
+        for position, code in enumerate(data["items"]):
+            await BundleItem.create(bundle_id=bundle.id, item_id=items[code].id, sort=position)

@@ -124,7 +124,7 @@ def _document(func: Callable, *, body, query, response, status, summary, tag, se
     if body is not None:
         op.body({"application/json": component(body)}, required=True)
     if form_fields is not None:
-        op.body({content_type: Schema(**form_fields)}, required=True)
+        op.body({content_type: {"schema": form_fields}}, required=True)
     if query is not None:
         schema = json_schema(query)
         required = set(schema.get("required", []))

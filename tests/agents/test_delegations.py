@@ -17,6 +17,15 @@ from tests.factories import auth_headers, make_account, make_agent, make_item, m
 RESIDENT_ID = "140121195207082121"
 
 
+async def _form_photo(agent) -> uuid.UUID:
+    """A photo of the signed authorisation form, uploaded by the agent."""
+    from app.files import service as files
+    from tests.factories import png_bytes
+
+    record = await files.store_upload(owner_id=agent.id, actor_id=agent.id, data=png_bytes(), filename="授权书.png")
+    return record.id
+
+
 async def _resident(**kw):
     return await make_account(id_number=kw.pop("id_number", None) or _new_id(), **kw)
 
@@ -72,7 +81,7 @@ class TestRequestAndConfirm:
 class TestOfflineConsent:
     async def _start(self, agent, phone="13700000001", id_number=RESIDENT_ID):
         return await service.start_offline(agent=agent, name="李桂花", id_number=id_number, phone=phone,
-                                           form_file_id=uuid.uuid4(), items=None, days=90)
+                                           form_file_id=await _form_photo(agent), items=None, days=90)
 
     def _code(self, sim, phone) -> str:
         text = sim.get("dev/sms", params={"phone": phone}).json()["sms"][-1]["text"]
@@ -137,6 +146,12 @@ class TestOfflineConsent:
             "form_file_id": str(uuid.uuid4())})
         assert r.status_code == 422
         assert r.json()["error"]["details"]["fields"][0]["field"] == "id_number"
+
+    async def test_form_photo_must_be_the_agents_own_upload(self, rt):
+        agent, other = await make_agent(), await make_agent()
+        with pytest.raises(NotFound):
+            await service.start_offline(agent=agent, name="李桂花", id_number=RESIDENT_ID, phone="13700000018",
+                                        form_file_id=await _form_photo(other), items=None, days=30)
 
     async def test_another_agent_cannot_finish_it(self, rt, sim):
         agent, other = await make_agent(), await make_agent()
@@ -240,7 +255,8 @@ class TestShadowClaim:
     async def test_resident_claims_the_account_an_agent_opened(self, client, rt, sim):
         agent = await make_agent()
         pending = await service.start_offline(agent=agent, name="李桂花", id_number=RESIDENT_ID,
-                                              phone="13700000031", form_file_id=uuid.uuid4(), items=None, days=30)
+                                              phone="13700000031", form_file_id=await _form_photo(agent), items=None,
+                                              days=30)
         text = sim.get("dev/sms", params={"phone": "13700000031"}).json()["sms"][-1]["text"]
         delegation = await service.verify_offline(agent=agent, pending_id=pending["pending_id"],
                                                   code=re.search(r"验证码(\d{6})", text).group(1))
