@@ -133,3 +133,45 @@ class TestDetail:
         assert r.status_code == 403 and r.json()["error"]["code"] == "ON_BEHALF_REQUIRED"
         r = await client.post("/api/v1/appointments", json=body, headers={**await auth_headers(world.staff)})
         assert r.status_code == 403 and r.json()["error"]["code"] == "ROLE_FORBIDDEN"
+
+
+class TestOnBehalfHook:
+    async def test_agent_books_for_principal_through_the_hook(self, client, world, monkeypatch):
+        """Until the agents issue lands, a stand-in `app.agents.service` proves the hook's contract."""
+        import sys
+        import types
+        import uuid
+
+        agent = await make_account("agent")
+        delegation_id = uuid.uuid4()
+
+        async def resolve_on_behalf(*, actor, delegation_id: str, scope: str):
+            assert actor.id == agent.id and scope == "appointments"
+            return world.alice.id, delegation_id
+
+        monkeypatch.setitem(sys.modules, "app.agents.service",
+                            types.SimpleNamespace(resolve_on_behalf=resolve_on_behalf))
+        body = {"hall_id": str(world.hall.id), "item_code": world.item.code, "slot_id": str(world.slot.id)}
+        r = await client.post("/api/v1/appointments", json=body,
+                              headers={**await auth_headers(agent), "X-On-Behalf-Of": str(delegation_id)})
+        assert r.status_code == 201, r.text
+        assert r.json()["principal_id"] == str(world.alice.id) and r.json()["actor_id"] == str(agent.id)
+        assert r.json()["delegation_id"] == str(delegation_id)
+        # both the resident and the agent see it; nobody else does
+        for who, code in ((world.alice, 200), (agent, 200), (world.bob, 404)):
+            r2 = await client.get(f"/api/v1/appointments/{r.json()['id']}", headers=await auth_headers(who))
+            assert r2.status_code == code
+
+    async def test_header_without_agents_module_is_422(self, client, world):
+        import importlib.util
+
+        try:
+            present = importlib.util.find_spec("app.agents.service") is not None
+        except ModuleNotFoundError:
+            present = False
+        if present:
+            pytest.skip("the agents domain is present: tests/agents cover X-On-Behalf-Of")
+        body = {"hall_id": str(world.hall.id), "item_code": world.item.code, "slot_id": str(world.slot.id)}
+        r = await client.post("/api/v1/appointments", json=body,
+                              headers={**await auth_headers(world.alice), "X-On-Behalf-Of": "x"})
+        assert r.status_code == 422 and r.json()["error"]["code"] == "ON_BEHALF_UNSUPPORTED"
