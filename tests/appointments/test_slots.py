@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from app.appointments import counters, service
 from app.appointments.models import Appointment, Slot, SlotRule
 from app.calendar import service as calendar
-from app.core import clock
 from app.notifications.models import Message
 from tests.appointments.conftest import DAY
 from tests.factories import auth_headers, make_account, make_item

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import logging
 import uuid
 from datetime import timedelta
 
@@ -21,7 +20,6 @@ from app.core import clock, runtime
 from app.core.errors import Conflict, NotFound
 from app.core.pagination import paginate
 
-log = logging.getLogger("sjt.appointments")
 IDEMPOTENCY_TTL = 24 * 3600
 
 
