@@ -137,3 +137,43 @@ def jpeg_bytes(size: tuple[int, int] = (4, 4)) -> bytes:
 
 PDF_BYTES = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
              b"trailer<</Root 1 0 R>>\n%%EOF\n")
+
+# ---------------------------------------------------------------- appointments (halls, items, slots)
+
+
+async def make_hall(windows: dict[str, int] | None = None, **fields):
+    from app.catalog.models import Hall
+
+    n = next(_seq)
+    groups = windows or {"A": 2, "B": 1}
+    defaults = {"code": f"TEST-HALL-{n}-{uuid.uuid4().hex[:4]}", "name": f"测试政务服务中心{n}", "region_code": "140100",
+                "address": f"太原市测试路{n}号", "phone": "0351-12345",
+                "windows": [{"no": f"{g}{i:02d}", "group": g, "name": "综合受理"}
+                            for g, c in groups.items() for i in range(1, c + 1)],
+                "opening_hours": {}}
+    defaults.update(fields)
+    return await Hall.create(**defaults)
+
+
+async def make_bookable_item(*, halls=(), bookable: bool = True, materials: int = 2, **fields):
+    from app.catalog.models import Material, ServiceItem
+
+    n = next(_seq)
+    defaults = {"code": f"TEST-ITEM-{n}-{uuid.uuid4().hex[:4]}", "name": f"测试事项{n}", "type": "公共服务",
+                "department": "测试局", "level": "city", "region_code": "140100", "bookable": bookable}
+    defaults.update(fields)
+    item = await ServiceItem.create(**defaults)
+    for hall in halls:
+        await item.halls.add(hall)
+    for i in range(materials):
+        await Material.create(item=item, code=f"M{i + 1:02d}", name=f"材料{i + 1}", sort=i)
+    return item
+
+
+async def make_slot(*, hall, day, start: str = "09:00", end: str = "09:30", group: str = "A", capacity: int = 5,
+                    item_codes: list[str] | None = None):
+    from app.appointments.models import Slot
+    from app.appointments.service.common import at_local
+
+    return await Slot.create(hall_id=hall.id, window_group=group, item_codes=item_codes or [], day=day,
+                             starts_at=at_local(day, start), ends_at=at_local(day, end), capacity=capacity)

@@ -440,3 +440,25 @@ def _schema_fault(canonical: str) -> str | None:
     if missing:
         return f"必填字段未定义：{'、'.join(missing)}"
     return None
+
+async def hall_item_codes(*, hall_id: str | uuid.UUID, bookable_only: bool = True) -> list[str]:
+    """Codes of the published items a hall handles (only bookable ones by default)."""
+    from app.catalog.models import ServiceItem
+
+    qs = ServiceItem.filter(halls__id=hall_id, published=True)
+    if bookable_only:
+        qs = qs.filter(bookable=True)
+    return sorted(set(await qs.values_list("code", flat=True)))
+
+
+async def hall_handles_item(*, hall_id: str | uuid.UUID, item_code: str) -> bool:
+    """Whether the hall handles the published item `item_code`."""
+    from app.catalog.models import ServiceItem
+
+    return await ServiceItem.filter(code=item_code, published=True, halls__id=hall_id).exists()
+
+
+async def halls_by_codes(*, codes: list[str] | None = None) -> list[Hall]:
+    """Every hall (or those with the given codes), by code."""
+    qs = Hall.all() if codes is None else Hall.filter(code__in=codes)
+    return await qs.order_by("code")

@@ -11,13 +11,17 @@ from app.core.errors import ServiceUnavailable
 REDIS_DOWN = (RedisConnectionError, RedisTimeoutError, ConnectionError, OSError)
 
 
-def make_redis(url: str) -> redis.Redis:
+def make_redis(url: str, max_connections: int = 256) -> redis.Redis:
+    # redis-py's default pool holds 100 connections and raises MaxConnectionsError beyond that;
+    # under a burst of requests a blocking pool makes callers wait for a free connection instead.
     if url.startswith("memory://"):
         import fakeredis
 
-        return fakeredis.FakeAsyncRedis(decode_responses=True)
-    return redis.from_url(url, decode_responses=True, socket_timeout=5, socket_connect_timeout=2,
-                          health_check_interval=15, retry_on_timeout=True)
+        return fakeredis.FakeAsyncRedis(decode_responses=True, max_connections=2**31 - 1)
+    pool = redis.BlockingConnectionPool.from_url(
+        url, decode_responses=True, max_connections=max_connections, timeout=5, socket_timeout=5,
+        socket_connect_timeout=2, health_check_interval=15, retry_on_timeout=True)
+    return redis.Redis.from_pool(pool)
 
 
 def make_pubsub_redis(client: redis.Redis, url: str) -> redis.Redis:

@@ -20,12 +20,6 @@ const PENDING = [
   'POST /applications/{}/evaluation',
   'POST /applications/{}/delivery',
   'GET /progress',
-  'GET /halls/{}/slots', // appointments
-  'POST /appointments',
-  'POST /halls/{}/slots/{}/waitlist',
-  'GET /appointments',
-  'GET /appointments/{}',
-  'POST /appointments/{}/cancel',
   'GET /wallet/licenses', // licences
   'GET /wallet/licenses/{}',
   'POST /wallet/licenses/{}/show',
