@@ -103,6 +103,7 @@ class Migration(migrations.Migration):
                 ('valid_until', fields.DateField(null=True)),
                 ('status', fields.CharEnumField(default=LicenceStatus.VALID, db_index=True, description='VALID: valid\nSUSPENDED: suspended\nREVOKED: revoked\nEXPIRED: expired', enum_type=LicenceStatus, max_length=16)),
                 ('status_reason', fields.CharField(default='', max_length=255)),
+                ('expiry_reminded_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
                 ('seal', fields.JSONField(default=dict, encoder=JSON_DUMPS, decoder=loads)),
                 ('sealed_document', fields.JSONField(default=dict, encoder=JSON_DUMPS, decoder=loads)),
                 ('public_token', fields.CharField(unique=True, max_length=32)),

@@ -9,6 +9,8 @@ import secrets
 import uuid
 from datetime import datetime, timedelta
 
+from tortoise.expressions import F
+
 from app.core import clock
 from app.core.errors import AppError, Conflict, Forbidden, NotFound, ValidationFailed
 from app.identity import service as identity
@@ -16,6 +18,7 @@ from app.identity.models import Account
 from app.licenses import service as svc
 from app.licenses.models import Grant, LicenceStatus, Verification
 from app.licenses.types import PURPOSES
+from app.notifications import service as notifications
 
 MAX_GRANT_DAYS = 366
 
@@ -67,6 +70,12 @@ async def create_grant(*, account_id: uuid.UUID | str, licence_id: uuid.UUID | s
     grant = await Grant.create(licence=licence, holder_account_id=account_id, grantee_account_id=grantee_account_id,
                                grantee_name=name[:128], purpose=purpose, until=until,
                                code_hash=_hash(code) if code else None)
+    if grantee_account_id is not None:
+        lt = await svc.get_type(code=licence.type_code)
+        await notifications.notify(
+            account_id=grantee_account_id, kind="licence_grant", title=f"{licence.holder_mask}授权您使用{lt.name}",
+            body=f"用途：{PURPOSES[purpose]}；有效至{until.astimezone(clock.SHANGHAI):%Y-%m-%d %H:%M}",
+            link=f"/api/v1/licenses/granted/{grant.id}", ref=str(grant.id))
     return grant, code
 
 
@@ -113,7 +122,5 @@ async def use_grant(*, grant_id: uuid.UUID | str, account: Account | None, code:
     result = "OK" if status == LicenceStatus.VALID else {"revoked": "REVOKED", "suspended": "SUSPENDED",
                                                           "expired": "EXPIRED_LICENCE"}[status.value]
     await Verification.create(**log, result=result, disclosed=keys)
-    grant.uses += 1
-    grant.last_used_at = clock.now()
-    await grant.save(update_fields=["uses", "last_used_at"])
+    await Grant.filter(id=grant.id).update(uses=F("uses") + 1, last_used_at=clock.now())
     return grant, svc.summary(lt, licence, keys=keys)

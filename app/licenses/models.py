@@ -71,6 +71,7 @@ class Licence(Model):
     valid_until = fields.DateField(null=True)
     status = fields.CharEnumField(LicenceStatus, max_length=16, default=LicenceStatus.VALID, db_index=True)
     status_reason = fields.CharField(max_length=255, default="")
+    expiry_reminded_at = fields.DatetimeField(null=True)
     seal = fields.JSONField(default=dict)  # {"kid","alg","sig"} over canonical(document)
     sealed_document = fields.JSONField(default=dict)
     public_token = fields.CharField(max_length=32, unique=True)

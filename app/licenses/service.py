@@ -371,6 +371,24 @@ async def change_status(*, licence_id: uuid.UUID | str, action: str, reason: str
     return licence
 
 
+async def remind_expiring(*, days: int = 30) -> int:
+    """Tell holders once that a licence expires within `days` (the daily task calls this)."""
+    today = clock.today()
+    due = await Licence.filter(status=LicenceStatus.VALID, expiry_reminded_at=None, valid_until__gte=today,
+                               valid_until__lte=today + timedelta(days=days))
+    sent = 0
+    for licence in due:
+        claimed = await Licence.filter(id=licence.id, expiry_reminded_at=None).update(expiry_reminded_at=clock.now())
+        if not claimed:
+            continue
+        lt = await get_type(code=licence.type_code)
+        await notify_holder(licence, lt=lt, title=f"您的{lt.name}即将到期",
+                            body=f"您的{lt.name}将于{licence.valid_until.isoformat()}到期，请及时办理换领。",
+                            state="即将到期")
+        sent += 1
+    return sent
+
+
 def purposes() -> dict[str, str]:
     return dict(PURPOSES)
 

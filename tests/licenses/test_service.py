@@ -187,3 +187,41 @@ class TestTypesAndSeed:
         zhang = await Account.get(openid="demo-resident-zhang")
         rows, _ = await licences.list_wallet(account_id=zhang.id)
         assert len(rows) == 6
+
+
+class TestRemindExpiring:
+    async def test_reminds_once_within_window(self, rt, sim):
+        from datetime import timedelta
+
+        from app.core import clock
+        from app.licenses.tasks import remind_expiring
+        from app.notifications import service as notifications
+
+        number = random_id_number()
+        holder = await make_account(Role.RESIDENT, id_number=number)
+        licence = await make_licence("driving_license", holder_number=number)
+        assert await licences.remind_expiring(days=30) == 0
+        clock.freeze(clock.now() + timedelta(days=365 * 6 - 20))
+        assert (await remind_expiring.kiq()) is not None
+        assert await licences.remind_expiring(days=30) == 0  # the task already sent it
+        msgs, _ = await notifications.list_messages(account_id=holder.id, unread_only=False, cursor=None, limit=10)
+        assert [m.title for m in msgs][0] == "您的机动车驾驶证即将到期"
+        assert (await Licence.get(id=licence.id)).expiry_reminded_at is not None
+
+
+class TestGrantNotifiesGrantee:
+    async def test_grantee_account_gets_a_message(self, rt):
+        from datetime import timedelta
+
+        from app.core import clock
+        from app.notifications import service as notifications
+
+        number = random_id_number()
+        holder = await make_account(Role.RESIDENT, id_number=number, real_name="张晓明")
+        licence = await make_licence("id_card", holder_number=number)
+        bank = await make_account(Role.LEGAL_PERSON, org_name="晋商银行")
+        grant, code = await licences.create_grant(account_id=holder.id, licence_id=licence.id, purpose="business",
+                                                  until=clock.now() + timedelta(days=1), grantee_account_id=bank.id)
+        assert code is None
+        msgs, _ = await notifications.list_messages(account_id=bank.id, unread_only=False, cursor=None, limit=10)
+        assert msgs[0].kind == "licence_grant" and msgs[0].ref == str(grant.id)

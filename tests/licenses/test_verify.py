@@ -153,3 +153,34 @@ class TestVerify:
         assert seal.verify_seal(detail["sealed_document"], detail["seal"], document)
         forged = {**detail["sealed_document"], "valid_until": "2099-12-31"}
         assert not seal.verify_seal(forged, detail["seal"], document)
+
+
+class TestVerifyByScan:
+    async def test_concurrent_scans_of_one_code_succeed_once(self, client, setup):
+        import asyncio
+
+        from app.licenses import service as svc
+
+        payload = await _show(client, setup)
+        second = await make_account(Role.COUNTER)
+        results = await asyncio.gather(svc.verify_by_scan(payload=payload, staff=setup["staff"]),
+                                       svc.verify_by_scan(payload=payload, staff=second),
+                                       svc.verify_by_scan(payload=payload, staff=setup["staff"]))
+        reasons = sorted(r[1]["reason"] or "OK" for r in results)
+        assert reasons == ["OK", "REPLAYED", "REPLAYED"] and all(r[0] == "licence" for r in results)
+
+    async def test_log_names_the_hall(self, client, setup):
+        from app.catalog.seed import seed as seed_catalog
+        from app.catalog import service as catalog
+
+        await seed_catalog()
+        hall = await catalog.get_hall_by_code(code="SX-140100-ZWFW")
+        staff = await make_account(Role.COUNTER, display_name="孙敏", hall_id=hall.id)
+        kind, result = await __import__("app.licenses.service", fromlist=["x"]).verify_by_scan(
+            payload=await _show(client, setup), staff=staff)
+        assert result["valid"]
+        entry = (await client.get(f"{API}/wallet/licenses/{setup['licence'].id}/verifications",
+                                  headers=setup["holder_headers"])).json()["items"][0]
+        assert entry["organisation"] == hall.name and entry["verifier_name"] == "孙敏"
+        row = await Verification.get(id=entry["id"])
+        assert row.hall_id == hall.id and row.verifier_account_id == staff.id
