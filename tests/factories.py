@@ -53,7 +53,10 @@ def random_id_number() -> str:
     """A syntactically plausible 18-character ID number (unique per call)."""
     import random
 
-    return f"1401051990{random.randint(1, 12):02d}{random.randint(1, 28):02d}{random.randint(0, 9999):04d}"
+    from app.identity.idcard import id_check_char
+
+    first17 = f"1401051990{random.randint(1, 12):02d}{random.randint(1, 28):02d}{random.randint(0, 999):03d}"
+    return first17 + id_check_char(first17)
 
 
 async def make_licence(type_code: str = "driving_license", *, holder_number: str, holder_name: str = "张晓明",

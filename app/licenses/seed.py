@@ -23,7 +23,7 @@ DEMO = [
         "issuing_region": "山西省太原市", "bank": "中国建设银行"}, date(2021, 3, 1)),
     ("140105199003151234", "张晓明", "marriage", {
         "holder_name": "张晓明", "id_number": "140105199003151234", "spouse_name": "刘芳",
-        "spouse_id_number": "140105199106082326", "registered_on": "2018-10-01",
+        "spouse_id_number": "140105199106082323", "registered_on": "2018-10-01",
         "certificate_no": "J140105-2018-003216"}, date(2018, 10, 1)),
     ("140105199003151234", "张晓明", "real_estate", {
         "holder_name": "张晓明", "id_number": "140105199003151234", "certificate_no": "晋（2020）太原市不动产权第0123456号",
@@ -32,7 +32,7 @@ DEMO = [
         "co_ownership": "共同共有"}, date(2020, 11, 16)),
     ("140105199003151234", "张晓明", "birth_certificate", {
         "baby_name": "张子涵", "gender": "女", "born_at": "2021-06-18 08:42", "birthplace": "山西省太原市小店区",
-        "mother_name": "刘芳", "mother_id_number": "140105199106082326", "father_name": "张晓明",
+        "mother_name": "刘芳", "mother_id_number": "140105199106082323", "father_name": "张晓明",
         "father_id_number": "140105199003151234", "certificate_no": "U140312876"}, date(2021, 6, 20)),
     ("140121195207082121", "李桂花", "id_card", {
         "holder_name": "李桂花", "gender": "女", "ethnicity": "汉", "birth_date": "1952-07-08",

@@ -20,6 +20,7 @@ from app.core.crypto import blind_index, decrypt, encrypt, mask_id_number, mask_
 from app.core.errors import Conflict, NotFound, ValidationFailed
 from app.core.pagination import paginate
 from app.identity import service as identity
+from app.identity.idcard import id_number_problem, uscc_problem
 from app.licenses import identifier as ids
 from app.licenses import seal
 from app.licenses.models import HolderKind, Issuer, Licence, LicenceStatus, LicenceType, Verification
@@ -158,6 +159,9 @@ async def issue(*, type_code: str, holder_number: str, fields: dict, holder_name
         raise ValidationFailed.field("issuer_code", "发证机关不存在", code="ISSUER_NOT_FOUND")
     public, sensitive = _split_fields(lt, fields)
     number = holder_number.strip().upper()
+    problem = id_number_problem(number) if lt.holder_kind == HolderKind.PERSON else uscc_problem(number)
+    if problem:
+        raise ValidationFailed.field("holder_number", problem, code="HOLDER_NUMBER_INVALID")
     if lt.holder_kind == HolderKind.PERSON:
         holder_index = blind_index(number, kind="id_number")
         mask = mask_name(holder_name or public.get("holder_name") or public.get("mother_name") or "") or mask_id_number(number)

@@ -11,7 +11,7 @@ import pytest
 
 from app.licenses import codes, seal
 
-DOC = {"id": "1.2.156.3005.2.1008.11140000MB1978352T.202412345678.001.X", "type": "driving_license",
+DOC = {"id": "1.2.156.3005.2.1008.11140000MB19783522.202412345678.001.X", "type": "driving_license",
        "fields": {"holder_name": "张晓明", "license_class": "C1"}, "valid_until": "2030-07-08", "version": 1}
 
 

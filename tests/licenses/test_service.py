@@ -34,6 +34,12 @@ class TestIssue:
         with pytest.raises(ValidationFailed) as exc:
             await make_licence("id_card", holder_number=random_id_number(), fields={"nickname": "x"})
         assert exc.value.code == "UNKNOWN_FIELD"
+        with pytest.raises(ValidationFailed) as exc:
+            await make_licence("id_card", holder_number="140105199003151235")
+        assert exc.value.code == "HOLDER_NUMBER_INVALID"
+        with pytest.raises(ValidationFailed) as exc:
+            await make_licence("business_license", holder_number="91140100MA0K8Y2Q39", holder_name="某公司")
+        assert exc.value.code == "HOLDER_NUMBER_INVALID"
 
     async def test_admin_issue_api(self, client, rt):
         await seed_licence_reference()
