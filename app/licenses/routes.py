@@ -160,7 +160,7 @@ async def verify(request: Request, body: VerifyIn):
           errors=(404, 429))
 async def public_check(request: Request, token: str):
     await hit(f"lic-public:{client_ip(request)}", limit=30, window=60)
-    return PublicCheckOut(**await service.public_check(token=token[:64]))
+    return PublicCheckOut(**await service.public_check(token=token))
 
 
 @admin_bp.post("/licenses")

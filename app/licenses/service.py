@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import calendar as _calendar
-import hashlib
 import json
 import secrets
 import uuid
@@ -40,7 +39,7 @@ async def list_types() -> list[LicenceType]:
 
 async def get_type(*, code: str) -> LicenceType:
     """One licence type (404 when unknown)."""
-    lt = await LicenceType.get_or_none(code=code)
+    lt = await LicenceType.get_or_none(code=code) if len(code) <= 32 else None
     if lt is None:
         raise NotFound("证照类型不存在", code="LICENCE_TYPE_NOT_FOUND")
     return lt
@@ -169,6 +168,9 @@ async def issue(*, type_code: str, holder_number: str, fields: dict, holder_name
         holder_index = blind_index(number, kind="credit_code")
         mask = holder_name or public.get("name") or public.get("operator_name") or mask_id_number(number)
     valid_from = valid_from or clock.today()
+    for name, value in (("valid_from", valid_from), ("valid_until", valid_until)):
+        if value is not None and not 1900 <= value.year <= 2199:
+            raise ValidationFailed.field(name, "日期超出允许范围")
     if valid_until is None and lt.validity_years:
         valid_until = _add_years(valid_from, lt.validity_years)
     if valid_until is not None and valid_until < valid_from:
@@ -219,12 +221,13 @@ async def issue_from_application(*, application_id: uuid.UUID | str, license_typ
         if not account.id_number_enc or account.realname_level < 2:
             raise ValidationFailed.field("holder_account_id", "申请人尚未实名认证，无法签发证照", code="REALNAME_REQUIRED")
         number, name = decrypt(account.id_number_enc, context="id_number"), account.real_name
-    issuer = await Issuer.get_or_none(name=issuer_department) if issuer_department else None
+    issuer = await Issuer.get_or_none(name=issuer_department) if issuer_department and len(issuer_department) <= 128 else None
     return await issue(type_code=lt.code, holder_number=number, holder_name=name, fields=fields,
                        issuer_code=issuer.credit_code if issuer else None, application_id=application_id)
 
 
 async def holder_accounts(licence: Licence) -> list:
+    """Verified accounts of the licence's holder (the person, or the organisation's legal person)."""
     number = decrypt(licence.holder_enc, context="licence_holder")
     if licence.holder_kind == HolderKind.PERSON:
         return await identity.accounts_for_holder(id_number_index=licence.holder_index)
@@ -232,6 +235,7 @@ async def holder_accounts(licence: Licence) -> list:
 
 
 async def notify_holder(licence: Licence, *, lt: LicenceType, title: str, body: str, state: str) -> None:
+    """Inbox + WeChat subscribe message to every account of the holder."""
     for account in await holder_accounts(licence):
         await notifications.notify(
             account_id=account.id, kind="licence", title=title, body=body,
@@ -321,7 +325,7 @@ async def verify_for_material(*, license_id: uuid.UUID | str, holder_account_id:
 
 async def public_check(*, token: str) -> dict:
     """Validity and masked facts of the licence behind a printed QR (no login)."""
-    licence = await Licence.get_or_none(public_token=token)
+    licence = await Licence.get_or_none(public_token=token) if 0 < len(token) <= 32 else None
     if licence is None:
         raise NotFound("证照不存在或二维码无效", code="LICENCE_NOT_FOUND")
     lt = await get_type(code=licence.type_code)
@@ -394,11 +398,8 @@ async def remind_expiring(*, days: int = 30) -> int:
 
 
 def purposes() -> dict[str, str]:
+    """Verification and grant purposes (code → label)."""
     return dict(PURPOSES)
-
-
-def _digest(code: str) -> str:
-    return hashlib.sha256(code.encode()).hexdigest()
 
 
 _SPLIT = {"create_grant": "grants", "list_grants": "grants", "revoke_grant": "grants", "use_grant": "grants",

@@ -74,6 +74,37 @@ class TestOfflineCode:
         assert claims.nonce == nonce and claims.holder == "张*明"
         assert len(payload) < 240  # fits a version 9–10 QR at level M
 
+    def test_third_party_process_with_only_the_key_file(self, rt, tmp_path):
+        """A separate process with no database, no private keys and no platform settings verifies a
+        code and a seal from the published JSON document alone."""
+        import os
+        import subprocess
+        import sys
+
+        from tests.conftest import ROOT
+
+        licence_id = uuid.uuid4()
+        payload, _, _ = codes.make_code(licence_id=licence_id, holder="张*明", purpose="identity", now=time.time())
+        sealed = seal.seal(DOC, owner="OFFLINE-ISSUER", suite_name=seal.SM2)
+        (tmp_path / "keys.json").write_text(json.dumps(seal.key_document()))
+        (tmp_path / "sealed.json").write_text(json.dumps({"document": DOC, "seal": sealed}))
+        script = (
+            "import json, sys, time\n"
+            "from app.licenses import codes, seal\n"
+            "keys = json.load(open(sys.argv[1]))\n"
+            "claims = codes.verify_code(sys.argv[2], keys, now=time.time())\n"
+            "s = json.load(open(sys.argv[3]))\n"
+            "ok = seal.verify_seal(s['document'], s['seal'], keys)\n"
+            "bad = seal.verify_seal({**s['document'], 'version': 2}, s['seal'], keys)\n"
+            "print(claims.licence_id, claims.purpose, ok, bad)\n")
+        env = {"PATH": os.environ["PATH"], "PYTHONPATH": str(ROOT), "DATA_DIR": str(tmp_path / "empty"),
+               "DATABASE_URL": "postgres://nobody@127.0.0.1:1/none", "REDIS_URL": "redis://127.0.0.1:1/0"}
+        out = subprocess.run([sys.executable, "-c", script, str(tmp_path / "keys.json"), payload,
+                              str(tmp_path / "sealed.json")], cwd=ROOT, env=env, capture_output=True, text=True)
+        assert out.returncode == 0, out.stderr[-2000:]
+        assert out.stdout.split() == [str(licence_id), "identity", "True", "False"]
+        assert not (tmp_path / "empty").exists()  # it never touched (or created) any key material
+
     def test_tampered_byte_and_wrong_key(self, rt):
         payload, _, _ = codes.make_code(licence_id=uuid.uuid4(), holder="张*明", purpose="identity", now=time.time())
         published = self._published()

@@ -50,6 +50,11 @@ class TestIssue:
                        "grade": "三级"}})
         assert r.status_code == 201, r.text
         assert r.json()["status"] == "valid" and r.json()["holder"] == "李*花"
+        r = await client.post(f"{API}/licenses", headers=await auth_headers(reviewer), json={
+            "type": "disability", "holder_number": "140121195207082121", "valid_from": "9999-01-01",
+            "fields": {"holder_name": "李桂花", "id_number": "14012119520708212142", "category": "肢体残疾",
+                       "grade": "三级"}})
+        assert r.status_code == 422 and r.json()["error"]["details"]["fields"][0]["field"] == "valid_from"
         resident = await make_account(Role.RESIDENT)
         r = await client.post(f"{API}/licenses", headers=await auth_headers(resident), json={
             "type": "disability", "holder_number": "140121195207082121", "fields": {}})
@@ -131,6 +136,7 @@ class TestPublicCheck:
         body = (await client.get(f"{API}/licenses/public/{licence.public_token}")).json()
         assert not body["valid"] and body["status"] == "revoked"
         assert (await client.get(f"{API}/licenses/public/nope")).status_code == 404
+        assert (await client.get(f"{API}/licenses/public/{'x' * 40}")).status_code == 404
 
     async def test_rate_limited(self, client, rt):
         for _ in range(30):
