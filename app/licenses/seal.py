@@ -10,6 +10,7 @@ import base64
 import hashlib
 import json
 import os
+import time
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -185,6 +186,21 @@ def _load_all(folder: str) -> dict[str, IssuerKey]:
 
 def all_keys() -> dict[str, IssuerKey]:
     return _load_all(str(keys_folder()))
+
+
+_last_reload = 0.0
+
+
+def lookup(kid: str) -> IssuerKey | None:
+    """The key with this kid; an unknown kid re-reads the folder (at most every 10 s) so that a key
+    another worker just created is found."""
+    global _last_reload
+    key = all_keys().get(kid)
+    if key is None and time.monotonic() - _last_reload > 10:
+        _last_reload = time.monotonic()
+        _load_all.cache_clear()
+        key = all_keys().get(kid)
+    return key
 
 
 def current_key(owner: str, suite_name: str = ED25519) -> IssuerKey:

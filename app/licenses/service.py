@@ -142,7 +142,8 @@ async def seal_document(document: dict, issuer: Issuer) -> dict:
 
 async def verify_licence_seal(licence: Licence) -> bool:
     """Check the stored seal against the stored document with the published keys."""
-    keys = [k.public_jwk() for k in seal.all_keys().values() if k.kid == licence.seal.get("kid")]
+    key = seal.lookup(str(licence.seal.get("kid", "")))
+    keys = [key.public_jwk()] if key is not None else []
     if licence.seal.get("alg") == seal.ALG[seal.SM2]:
         return await asyncio.to_thread(seal.verify_seal, licence.sealed_document, licence.seal, keys)
     return seal.verify_seal(licence.sealed_document, licence.seal, keys)

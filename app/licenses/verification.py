@@ -92,8 +92,10 @@ async def _verifier_context(account: Account) -> dict:
     return ctx
 
 
-def _wallet_keys() -> list[dict]:
-    return [k.public_jwk() for k in seal.all_keys().values() if k.owner == seal.WALLET_KEY_OWNER]
+def _wallet_keys(payload: str) -> list[dict]:
+    kid = payload.strip()[len(codes.PREFIX):].split(".", 1)[0]
+    key = seal.lookup(kid) if kid else None
+    return [key.public_jwk()] if key is not None and key.owner == seal.WALLET_KEY_OWNER else []
 
 
 async def verify(*, payload: str, verifier: Account, purpose: str | None = None, channel: str = "api") -> dict:
@@ -106,7 +108,7 @@ async def verify(*, payload: str, verifier: Account, purpose: str | None = None,
     claims = None
     reason = "OK"
     try:
-        claims = codes.verify_code(payload, _wallet_keys(), now=now.timestamp())
+        claims = codes.verify_code(payload, _wallet_keys(payload), now=now.timestamp())
     except codes.CodeError as exc:
         reason = exc.reason
     if claims is not None:

@@ -34,6 +34,17 @@ class TestSuites:
         forged = {**sealed, "kid": other.kid}
         assert not seal.verify_seal(DOC, forged, seal.key_document())
 
+    def test_key_created_by_another_worker_is_found(self, rt):
+        key = seal.current_key("WORKER-TEST", seal.ED25519)
+        # Simulate another process: this one's cache does not know the new key yet.
+        other_private = seal.suite(seal.ED25519).generate()
+        kid = seal._kid(seal.ED25519, other_private)
+        (seal.keys_folder() / f"9999-OTHER-{kid}.key.json").write_text(json.dumps(
+            {"kid": kid, "owner": "OTHER", "suite": seal.ED25519, "d": seal.b64u(other_private)}))
+        seal._last_reload = 0.0
+        assert seal.lookup(kid) is not None and seal.lookup(key.kid) is not None
+        assert seal.lookup("nope") is None
+
     def test_sm2_key_whose_public_x_starts_with_04(self):
         # gmssl strips leading "0"/"4" digits from a public key passed to its constructor.
         private = bytes.fromhex("6e55fba57dd89a2d3867bf5fbd0a1b58757840b422c4fb829f76ab6553b77c7e")
