@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import uuid
+from datetime import datetime, timezone
 
 from app.core import clock, runtime
 from app.core.errors import Conflict, Forbidden, ValidationFailed
@@ -54,8 +55,6 @@ async def show(*, account_id: uuid.UUID | str, licence_id: uuid.UUID | str, purp
     now = clock.now()
     payload, exp, _ = codes.make_code(licence_id=licence.id, holder=licence.holder_mask, purpose=purpose,
                                       now=now.timestamp())
-    from datetime import datetime, timezone
-
     return {"payload": payload, "qr_png_base64": qr.png_base64(payload), "purpose": purpose,
             "expires_at": datetime.fromtimestamp(exp, timezone.utc), "ttl": exp - int(now.timestamp())}
 
