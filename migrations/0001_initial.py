@@ -3,6 +3,7 @@ from tortoise.migrations import operations as ops
 from app.agents.models import ConsentMethod
 from app.appointments.models import AppointmentStatus, SlotStatus, WaitlistStatus
 from app.identity.models import AccountStatus, Role
+from app.licenses.models import HolderKind, LicenceStatus
 from orjson import loads
 from tortoise.fields.base import OnDelete
 from tortoise.fields.data import JSON_DUMPS
@@ -160,6 +161,83 @@ class Migration(migrations.Migration):
             bases=['Model'],
         ),
         ops.CreateModel(
+            name='Issuer',
+            fields=[
+                ('credit_code', fields.CharField(primary_key=True, unique=True, db_index=True, max_length=18)),
+                ('name', fields.CharField(max_length=128)),
+                ('suite', fields.CharField(default='ed25519', max_length=16)),
+                ('region_code', fields.CharField(default='140000', max_length=12)),
+            ],
+            options={'table': 'licence_issuer', 'app': 'models', 'pk_attr': 'credit_code', 'table_description': 'An issuing department identified by its unified social credit code, with its seal suite.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='Licence',
+            fields=[
+                ('id', fields.UUIDField(primary_key=True, default=uuid4, unique=True, db_index=True)),
+                ('identifier', fields.CharField(unique=True, max_length=96)),
+                ('type_code', fields.CharField(db_index=True, max_length=32)),
+                ('holder_kind', fields.CharEnumField(description='PERSON: person\nORGANISATION: organisation', enum_type=HolderKind, max_length=16)),
+                ('holder_index', fields.CharField(db_index=True, max_length=64)),
+                ('holder_enc', fields.CharField(max_length=255)),
+                ('holder_mask', fields.CharField(default='', max_length=64)),
+                ('fields_public', fields.JSONField(default=dict, encoder=JSON_DUMPS, decoder=loads)),
+                ('sensitive_enc', fields.TextField(null=True, unique=False)),
+                ('issuer_code', fields.CharField(db_index=True, max_length=18)),
+                ('issuer_name', fields.CharField(max_length=128)),
+                ('serial', fields.CharField(max_length=16)),
+                ('version', fields.SmallIntField(default=1)),
+                ('valid_from', fields.DateField()),
+                ('valid_until', fields.DateField(null=True)),
+                ('status', fields.CharEnumField(default=LicenceStatus.VALID, db_index=True, description='VALID: valid\nSUSPENDED: suspended\nREVOKED: revoked\nEXPIRED: expired', enum_type=LicenceStatus, max_length=16)),
+                ('status_reason', fields.CharField(default='', max_length=255)),
+                ('expiry_reminded_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('seal', fields.JSONField(default=dict, encoder=JSON_DUMPS, decoder=loads)),
+                ('sealed_document', fields.JSONField(default=dict, encoder=JSON_DUMPS, decoder=loads)),
+                ('public_token', fields.CharField(unique=True, max_length=32)),
+                ('application_id', fields.UUIDField(null=True, db_index=True)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+                ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
+            ],
+            options={'table': 'licence', 'app': 'models', 'pk_attr': 'id', 'table_description': 'One issued licence. The holder is a blind index, sensitive fields are encrypted.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='Grant',
+            fields=[
+                ('id', fields.UUIDField(primary_key=True, default=uuid4, unique=True, db_index=True)),
+                ('licence', fields.ForeignKeyField('models.Licence', source_field='licence_id', db_constraint=True, to_field='id', related_name='grants', on_delete=OnDelete.CASCADE)),
+                ('holder_account_id', fields.UUIDField(db_index=True)),
+                ('grantee_account_id', fields.UUIDField(null=True, db_index=True)),
+                ('grantee_name', fields.CharField(max_length=128)),
+                ('purpose', fields.CharField(max_length=32)),
+                ('until', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('code_hash', fields.CharField(null=True, max_length=64)),
+                ('revoked_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('uses', fields.IntField(default=0)),
+                ('last_used_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'licence_grant', 'app': 'models', 'pk_attr': 'id', 'table_description': 'A holder lets a named organisation or verifier use one licence for a purpose until a time.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='LicenceType',
+            fields=[
+                ('code', fields.CharField(primary_key=True, unique=True, db_index=True, max_length=32)),
+                ('numeric_code', fields.CharField(unique=True, max_length=8)),
+                ('name', fields.CharField(max_length=64)),
+                ('holder_kind', fields.CharEnumField(description='PERSON: person\nORGANISATION: organisation', enum_type=HolderKind, max_length=16)),
+                ('issuer_code', fields.CharField(max_length=18)),
+                ('issuing_department', fields.CharField(max_length=128)),
+                ('validity_years', fields.SmallIntField(null=True)),
+                ('field_schema', fields.JSONField(default=list, encoder=JSON_DUMPS, decoder=loads)),
+                ('disclosure', fields.JSONField(default=dict, encoder=JSON_DUMPS, decoder=loads)),
+            ],
+            options={'table': 'licence_type', 'app': 'models', 'pk_attr': 'code', 'table_description': 'A licence type with its field schema, holder kind, issuer and validity rule.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
             name='LifeEventBundle',
             fields=[
                 ('id', fields.UUIDField(primary_key=True, default=uuid4, unique=True, db_index=True)),
@@ -225,6 +303,19 @@ class Migration(migrations.Migration):
                 ('parent_code', fields.CharField(null=True, db_index=True, max_length=12)),
             ],
             options={'table': 'region', 'app': 'models', 'pk_attr': 'code', 'table_description': 'An administrative division: province, city, county, township or village (12-digit codes'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='RegisteredVerifier',
+            fields=[
+                ('id', fields.UUIDField(primary_key=True, default=uuid4, unique=True, db_index=True)),
+                ('account_id', fields.UUIDField(unique=True)),
+                ('org_name', fields.CharField(max_length=128)),
+                ('purposes', fields.JSONField(default=list, encoder=JSON_DUMPS, decoder=loads)),
+                ('active', fields.BooleanField(default=True)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'licence_verifier', 'app': 'models', 'pk_attr': 'id', 'table_description': 'An account outside the halls (bank, employer, hotel) registered to verify licence codes.'},
             bases=['Model'],
         ),
         ops.CreateModel(
@@ -403,6 +494,24 @@ class Migration(migrations.Migration):
                 ('sort', fields.SmallIntField(default=0)),
             ],
             options={'table': 'topic', 'app': 'models', 'pk_attr': 'code', 'table_description': 'A service topic (主题分类) such as 婚育收养 or 企业开办, used to browse the catalogue.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='Verification',
+            fields=[
+                ('id', fields.UUIDField(primary_key=True, default=uuid4, unique=True, db_index=True)),
+                ('licence', fields.ForeignKeyField('models.Licence', source_field='licence_id', null=True, db_constraint=True, to_field='id', related_name='verifications', on_delete=OnDelete.CASCADE)),
+                ('channel', fields.CharField(max_length=16)),
+                ('verifier_account_id', fields.UUIDField(null=True, db_index=True)),
+                ('verifier_name', fields.CharField(default='', max_length=128)),
+                ('organisation', fields.CharField(default='', max_length=128)),
+                ('hall_id', fields.UUIDField(null=True)),
+                ('purpose', fields.CharField(default='', max_length=32)),
+                ('result', fields.CharField(max_length=32)),
+                ('disclosed', fields.JSONField(default=list, encoder=JSON_DUMPS, decoder=loads)),
+                ('created_at', fields.DatetimeField(db_index=True, auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'licence_verification', 'app': 'models', 'pk_attr': 'id', 'table_description': 'Every check of a licence (scan, API verify, grant use, material reuse, public page).'},
             bases=['Model'],
         ),
         ops.CreateModel(

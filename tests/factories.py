@@ -177,3 +177,42 @@ async def make_slot(*, hall, day, start: str = "09:00", end: str = "09:30", grou
 
     return await Slot.create(hall_id=hall.id, window_group=group, item_codes=item_codes or [], day=day,
                              starts_at=at_local(day, start), ends_at=at_local(day, end), capacity=capacity)
+
+# --- licences ---------------------------------------------------------------------------------
+
+LICENCE_HOLDER_ID = "140105199003151234"
+
+
+async def seed_licence_reference() -> None:
+    from app.licenses.seed import seed_reference
+
+    await seed_reference()
+
+
+def random_id_number() -> str:
+    """A syntactically plausible 18-character ID number (unique per call)."""
+    import random
+
+    from app.identity.idcard import id_check_char
+
+    first17 = f"1401051990{random.randint(1, 12):02d}{random.randint(1, 28):02d}{random.randint(0, 999):03d}"
+    return first17 + id_check_char(first17)
+
+
+async def make_licence(type_code: str = "driving_license", *, holder_number: str, holder_name: str = "张晓明",
+                       fields: dict | None = None, **kw):
+    from app.licenses import service as licences
+
+    await seed_licence_reference()
+    defaults = {
+        "driving_license": {"holder_name": holder_name, "id_number": holder_number, "gender": "男",
+                            "license_class": "C1", "first_issued_on": "2012-07-09", "file_no": "140100736512"},
+        "id_card": {"holder_name": holder_name, "gender": "男", "ethnicity": "汉", "birth_date": "1990-03-15",
+                    "address": "山西省太原市小店区长治路 188 号", "id_number": holder_number},
+        "business_license": {"name": holder_name, "credit_code": holder_number, "entity_type": "有限责任公司",
+                             "legal_representative": "王建国", "registered_capital": "伍拾万元整",
+                             "established_on": "2019-08-06", "address": "太原市迎泽区柳巷南路 66 号",
+                             "business_scope": "餐饮服务"},
+    }
+    return await licences.issue(type_code=type_code, holder_number=holder_number, holder_name=holder_name,
+                                fields=fields if fields is not None else defaults[type_code], **kw)

@@ -281,3 +281,22 @@ async def phone_of(*, account: Account) -> str | None:
 async def find_by_username(*, username: str) -> Account | None:
     """The staff account with this username, if any."""
     return await Account.get_or_none(username=username)
+
+async def verified_identity(*, account_id: str | uuid.UUID) -> dict:
+    """What other domains may match an account's identity by: real-name level, the ID-number blind
+    index, the organisation's credit code, and display facts (no raw ID number)."""
+    account = await get_account(account_id=account_id)
+    return {"realname_level": account.realname_level, "id_number_index": account.id_number_index,
+            "credit_code": account.credit_code if account.role == Role.LEGAL_PERSON else None,
+            "org_name": account.org_name, "real_name": account.real_name, "role": account.role.value}
+
+
+async def accounts_for_holder(*, id_number_index: str | None = None, credit_code: str | None = None) -> list[Account]:
+    """Verified accounts holding this ID number (blind index) or representing this organisation."""
+    if id_number_index:
+        return await Account.filter(id_number_index=id_number_index, realname_level__gte=2,
+                                    status=AccountStatus.ACTIVE)
+    if credit_code:
+        return await Account.filter(credit_code=credit_code.upper(), role=Role.LEGAL_PERSON,
+                                    realname_level__gte=2, status=AccountStatus.ACTIVE)
+    return []

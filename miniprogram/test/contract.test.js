@@ -20,13 +20,6 @@ const PENDING = [
   'POST /applications/{}/evaluation',
   'POST /applications/{}/delivery',
   'GET /progress',
-  'GET /wallet/licenses', // licences
-  'GET /wallet/licenses/{}',
-  'POST /wallet/licenses/{}/show',
-  'GET /wallet/licenses/{}/verifications',
-  'GET /wallet/licenses/{}/grants',
-  'POST /wallet/licenses/{}/grants',
-  'DELETE /wallet/grants/{}',
   'POST /payments', // payments
   'GET /payments/{}',
 ]
