@@ -36,3 +36,16 @@ async def make_account(role: Role | str = Role.RESIDENT, **fields) -> Account:
 async def auth_headers(account: Account, channel: str = "test") -> dict[str, str]:
     tokens = await start_session(account, channel=channel)
     return {"Authorization": f"Bearer {tokens['access_token']}"}
+
+
+# --- payments ------------------------------------------------------------------------------------------
+async def make_payment(fake_applications, payer: Account | None = None, *, fee_fen: int = 2500,
+                       channel: str = "jsapi", idempotency_key: str | None = None):
+    """An open WeChat Pay order (placed at the simulator) for a fresh application of `payer`."""
+    from app.payments import service as payments
+
+    payer = payer or await make_account()
+    application_id = fake_applications.add(payer.id, fee_fen=fee_fen)
+    return await payments.create_order(account_id=payer.id, actor_id=payer.id, openid=payer.openid,
+                                       application_id=application_id, channel=channel,
+                                       idempotency_key=idempotency_key)
