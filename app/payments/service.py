@@ -143,6 +143,7 @@ async def apply_paid(*, order: PaymentOrder, transaction_id: str, paid_at: datet
         if updated:
             await record_event(kind="paid", payment_id=order.id, source=source, transaction_id=transaction_id)
             await ports.on_payment_paid(application_id=order.application_id, payment_id=order.id)
+            await _tell_payer(order, status="缴费成功", fen=order.amount_fen, at=paid_at)
             return "paid"
         late = await PaymentOrder.filter(id=order.id, state__in=[PaymentState.CLOSED, PaymentState.FAILED],
                                          transaction_id=None).update(
@@ -153,6 +154,18 @@ async def apply_paid(*, order: PaymentOrder, transaction_id: str, paid_at: datet
                         extra={"code": "PAYMENT_LATE_PAID"})
             return "late"
     return "duplicate"
+
+
+async def _tell_payer(order: PaymentOrder, *, status: str, fen: int, at: datetime) -> None:
+    from app.notifications import service as notifications
+    from app.notifications.templates import amount, phrase, thing, time_value
+
+    await notifications.notify(
+        account_id=order.payer_account_id, kind="payment", title=f"{status}：{order.description}"[:64],
+        body=f"{order.description}，金额 {fen // 100}.{fen % 100:02d} 元，{status}。", link=f"/payments/{order.id}",
+        ref=str(order.id), wechat={"template": "payment", "data": {
+            "thing1": thing(order.description), "amount2": amount(fen), "phrase3": phrase(status),
+            "time4": time_value(at)}})
 
 
 async def sync_with_wechat(*, order: PaymentOrder) -> PaymentOrder:
@@ -268,6 +281,8 @@ async def apply_refund_result(*, refund: Refund, status: str, refund_id: str | N
                                       refunded_fen__gte=F("amount_fen")).update(needs_refund=False)
             await record_event(kind="refunded", payment_id=refund.payment_id, refund_id=str(refund.id),
                                amount_fen=refund.amount_fen, source=source)
+            await _tell_payer(await PaymentOrder.get(id=refund.payment_id), status="退款成功", fen=refund.amount_fen,
+                              at=clock.now())
             return "refunded"
         new_state = RefundState.ABNORMAL if status == "ABNORMAL" else RefundState.FAILED
         done = await Refund.filter(id=refund.id, state=RefundState.PROCESSING).update(state=new_state)

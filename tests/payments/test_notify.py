@@ -32,6 +32,8 @@ class TestNotifyVerification:
         row = await PaymentOrder.get(id=order.id)
         assert row.state.value == "paid" and row.transaction_id == "4200000001" and row.open_slot is None
         assert fake_applications.paid_calls == [(order.application_id, order.id)]
+        from app.notifications.models import Message
+        assert [m.title for m in await Message.filter(ref=str(order.id))] == ["缴费成功：食品经营许可证核发工本费"]
 
     @pytest.mark.parametrize("tamper", ["byte", "stale", "future", "wrong_key", "unknown_serial", "no_signature"])
     async def test_tampered_notify_is_rejected_and_changes_nothing(self, client, rt, fake_applications, wechat, tamper):
