@@ -91,3 +91,26 @@ class TestFullPath:
         assert all(g >= 0.1 for g in gaps), gaps  # 15 s, 15 s … of WeChat's schedule, scaled down
         r = await client.get(f"/api/v1/payments/{order.id}", headers=await auth_headers(alice))
         assert r.json()["state"] == "paid"  # the active query catches what the lost notifies did not
+
+    async def test_refund_notify_over_http(self, client, rt, fake_applications, sim_async, public_port):
+        from app.identity.models import Role
+        from app.payments.models import PaymentEvent, Refund
+
+        alice = await make_account()
+        app_id = fake_applications.add(alice.id, fee_fen=1800)
+        r = await client.post("/api/v1/payments", json={"application_id": str(app_id), "channel": "native"},
+                              headers=await auth_headers(alice))
+        payment = r.json()
+        assert (await sim_async.post("dev/pay", json={"code_url": payment["code_url"]})).status_code == 200
+
+        async def state_is(value):
+            return (await PaymentOrder.get(id=payment["id"])).state.value == value
+
+        assert await wait_until(lambda: state_is("paid"))
+        reviewer = await auth_headers(await make_account(Role.REVIEWER))
+        r = await client.post(f"/api/v1/payments/{payment['id']}/refund", json={"reason": "审批不通过，退还费用"},
+                              headers=reviewer)
+        assert r.status_code == 201 and r.json()["state"] == "processing"
+        assert await wait_until(lambda: state_is("refunded"))  # no query: only the refund notify moves it
+        assert (await Refund.get(id=r.json()["id"])).state.value == "success"
+        assert await PaymentEvent.filter(payment_id=payment["id"], kind="refunded").count() == 1

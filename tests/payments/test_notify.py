@@ -161,3 +161,35 @@ class TestExactlyOnce:
         assert row.state.value == "closed" and row.needs_refund and row.transaction_id == "4200000099"
         assert fake_applications.paid_calls == []
         assert await PaymentEvent.filter(payment_id=order.id, kind="late_paid").count() == 1
+
+
+class TestCloseExpired:
+    async def test_order_paid_at_wechat_is_applied_not_closed(self, rt, fake_applications, sim_async):
+        order = await make_payment(fake_applications)
+        assert (await sim_async.post("dev/pay", json={"prepay_id": order.prepay_id, "notify": False})).status_code == 200
+        clock.advance(timedelta(minutes=31))
+        assert await service.close_expired() == {"closed": 0, "paid": 1, "skipped": 0}
+        assert (await PaymentOrder.get(id=order.id)).state.value == "paid"
+        assert len(fake_applications.paid_calls) == 1
+
+    async def test_late_payment_found_by_query_is_refunded(self, client, rt, fake_applications, sim_async):
+        order = await make_payment(fake_applications)
+        # closed here while WeChat took the money (e.g. the close at WeChat raced the payer)
+        assert await service._close_locally(order, reason="timeout")
+        assert (await sim_async.post("dev/pay", json={"prepay_id": order.prepay_id, "notify": False})).status_code == 200
+        remote = await service.pay.query_order(out_trade_no=order.out_trade_no)
+        assert await service.apply_paid(order=order, transaction_id=remote["transaction_id"],
+                                        paid_at=clock.now(), source="query") == "late"
+        row = await PaymentOrder.get(id=order.id)
+        assert row.state.value == "closed" and row.needs_refund and not fake_applications.paid_calls
+        reviewer = await make_account(Role.REVIEWER)
+        r = await client.post(f"/api/v1/payments/{order.id}/refund", json={"reason": "订单已关闭后支付，原路退回"},
+                              headers=await auth_headers(reviewer))
+        assert r.status_code == 201, r.text
+
+        async def settled():
+            got = (await client.get(f"/api/v1/payments/{order.id}", headers=await auth_headers(reviewer))).json()
+            return got if not got["needs_refund"] else None
+
+        got = await wait_until(settled)
+        assert got and got["state"] == "closed" and got["refunded_fen"] == order.amount_fen
