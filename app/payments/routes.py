@@ -10,6 +10,7 @@ import uuid
 from sanic import Blueprint, HTTPResponse, Request
 
 from sanic_ext.extensions.openapi.builders import OperationStore
+from sanic_ext.extensions.openapi.types import Schema
 
 from app.core.api import endpoint, json_response
 from app.core.openapi_schema import component
@@ -75,7 +76,8 @@ async def get_payment(request: Request, payment_id: uuid.UUID):
           auth=require(Role.REVIEWER), errors=(404, 409, 502))
 async def refund_payment(request: Request, payment_id: uuid.UUID, body: RefundIn):
     refund = await service.request_refund(payment_id=payment_id, amount_fen=body.amount_fen, reason=body.reason,
-                                          reviewer_id=current_account(request).id)
+                                          reviewer_id=current_account(request).id,
+                                          idempotency_key=_idempotency_key(request))
     return RefundOut.of(refund)
 
 
@@ -129,3 +131,8 @@ async def run_reconciliation(request: Request, body: ReconcileIn):
 
 for _status, _text in ((400, "通知内容与订单不符"), (401, "签名或时间戳验证失败"), (404, "订单不存在"), (500, "处理失败，微信将重发")):
     OperationStore()[wechat_notify].response(_status, {"application/json": component(NotifyAnswer)}, _text)
+
+for _handler in (create_payment, refund_payment):  # documented: phones may retry these
+    OperationStore()[_handler].parameter(
+        "Idempotency-Key", Schema(type="string", maxLength=64, pattern="^[\\x21-\\x7e]{1,64}$"), "header",
+        required=False, description="幂等键：相同的键与相同的请求体返回同一结果")

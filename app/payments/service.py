@@ -227,9 +227,20 @@ async def close_expired(*, limit: int = 200) -> dict[str, int]:
 
 
 # --- refunds ------------------------------------------------------------------------------------------
+REFUND_SCOPE = "payments.refund"
+
+
 async def request_refund(*, payment_id: uuid.UUID, amount_fen: int | None, reason: str,
-                         reviewer_id: uuid.UUID) -> Refund:
-    """Refund all that is left (or `amount_fen` of it) of a paid order, or of one paid after closing."""
+                         reviewer_id: uuid.UUID, idempotency_key: str | None = None) -> Refund:
+    """Refund all that is left (or `amount_fen` of it) of a paid order, or of one paid after closing.
+    A repeated Idempotency-Key with the same body gives the same refund."""
+    request_hash = hashlib.sha256(f"{payment_id}|{amount_fen}|{reason}".encode()).hexdigest()
+    if idempotency_key:
+        record = await IdempotencyRecord.get_or_none(account_id=reviewer_id, scope=REFUND_SCOPE, key=idempotency_key)
+        if record is not None:
+            if record.request_hash != request_hash:
+                raise Conflict("该幂等键已用于另一请求", code="IDEMPOTENCY_MISMATCH")
+            return await Refund.get(id=record.result_id)
     async with in_transaction():
         order = await PaymentOrder.filter(id=payment_id).select_for_update().first()
         if order is None:
@@ -247,6 +258,13 @@ async def request_refund(*, payment_id: uuid.UUID, amount_fen: int | None, reaso
                                      + secrets.token_hex(8).upper(), amount_fen=amount, reason=reason[:80],
                                      requested_by=reviewer_id)
         await record_event(kind="refund_requested", payment_id=order.id, refund_id=str(refund.id), amount_fen=amount)
+        if idempotency_key:
+            try:
+                async with in_transaction():  # savepoint: a concurrent twin with the same key wins
+                    await IdempotencyRecord.create(account_id=reviewer_id, scope=REFUND_SCOPE, key=idempotency_key,
+                                                   request_hash=request_hash, result_id=refund.id)
+            except IntegrityError:
+                raise Conflict("相同的退款请求正在处理", code="IDEMPOTENCY_IN_PROGRESS") from None
     try:
         remote = await pay.refund(out_trade_no=order.out_trade_no, out_refund_no=refund.out_refund_no,
                                   refund_fen=amount, total_fen=order.amount_fen, reason=reason)

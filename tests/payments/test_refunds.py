@@ -101,3 +101,16 @@ class TestRefundNotify:
         headers, body = wechat.notify(resource, event_type="REFUND.SUCCESS", original_type="refund")
         assert (await client.post(NOTIFY, content=body, headers=headers)).status_code == 400
         assert (await Refund.get(id=refund.id)).state.value == "processing"
+
+
+class TestRefundIdempotency:
+    async def test_same_key_same_refund(self, client, rt, fake_applications, sim_async):
+        order = await paid_order(fake_applications, sim_async)
+        headers = {**await auth_headers(await make_account(Role.REVIEWER)), "Idempotency-Key": "refund-1"}
+        body = {"amount_fen": 1000, "reason": "部分退费"}
+        answers = [await client.post(f"/api/v1/payments/{order.id}/refund", json=body, headers=headers)
+                   for _ in range(2)]
+        assert [a.status_code for a in answers] == [201, 201] and answers[0].json()["id"] == answers[1].json()["id"]
+        r = await client.post(f"/api/v1/payments/{order.id}/refund", json={**body, "amount_fen": 999}, headers=headers)
+        assert r.status_code == 409 and r.json()["error"]["code"] == "IDEMPOTENCY_MISMATCH"
+        assert await Refund.filter(payment_id=order.id).count() == 1
