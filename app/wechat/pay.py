@@ -191,7 +191,12 @@ async def query_refund(*, out_refund_no: str) -> dict:
 
 async def trade_bill(*, bill_date: str) -> str:
     """The day's trade bill (all transactions and refunds), hash-checked and unzipped, as text."""
-    _, info = await _call("trade_bill", bill_date=bill_date, bill_type="ALL", tar_type="GZIP")
+    try:
+        _, info = await _call("trade_bill", bill_date=bill_date, bill_type="ALL", tar_type="GZIP")
+    except WeChatPayError as exc:
+        if exc.code == "NO_STATEMENT_EXIST":  # WeChat's answer for a day without any trade
+            return ""
+        raise
     cfg = config()
     url, gateway = urlsplit(info["download_url"]), urlsplit(cfg.gateway)
     path = url.path[len(gateway.path):] if url.path.startswith(gateway.path) else url.path
