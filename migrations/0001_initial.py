@@ -4,6 +4,7 @@ from app.agents.models import ConsentMethod
 from app.appointments.models import AppointmentStatus, SlotStatus, WaitlistStatus
 from app.identity.models import AccountStatus, Role
 from app.licenses.models import HolderKind, LicenceStatus
+from app.payments.models import PaymentState, RefundState
 from orjson import loads
 from tortoise.fields.base import OnDelete
 from tortoise.fields.data import JSON_DUMPS
@@ -161,6 +162,20 @@ class Migration(migrations.Migration):
             bases=['Model'],
         ),
         ops.CreateModel(
+            name='IdempotencyRecord',
+            fields=[
+                ('id', fields.UUIDField(primary_key=True, default=uuid4, unique=True, db_index=True)),
+                ('account_id', fields.UUIDField()),
+                ('scope', fields.CharField(max_length=32)),
+                ('key', fields.CharField(max_length=64)),
+                ('request_hash', fields.CharField(max_length=64)),
+                ('result_id', fields.UUIDField()),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'idempotency_record', 'app': 'models', 'unique_together': (('account_id', 'scope', 'key'),), 'pk_attr': 'id', 'table_description': "A client's Idempotency-Key and what it produced (same key and same body give the same result)"},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
             name='Issuer',
             fields=[
                 ('credit_code', fields.CharField(primary_key=True, unique=True, db_index=True, max_length=18)),
@@ -277,6 +292,61 @@ class Migration(migrations.Migration):
             bases=['Model'],
         ),
         ops.CreateModel(
+            name='PaymentEvent',
+            fields=[
+                ('id', fields.UUIDField(primary_key=True, default=uuid4, unique=True, db_index=True)),
+                ('payment_id', fields.UUIDField(null=True, db_index=True)),
+                ('kind', fields.CharField(max_length=32)),
+                ('detail', fields.JSONField(default=dict, encoder=JSON_DUMPS, decoder=loads)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'payment_event', 'app': 'models', 'pk_attr': 'id', 'table_description': 'Append-only log of what happened to payments, including rejected notifies'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='PaymentOrder',
+            fields=[
+                ('id', fields.UUIDField(primary_key=True, default=uuid4, unique=True, db_index=True)),
+                ('application_id', fields.UUIDField(db_index=True)),
+                ('payer_account_id', fields.UUIDField(db_index=True)),
+                ('actor_account_id', fields.UUIDField()),
+                ('channel', fields.CharField(max_length=8)),
+                ('amount_fen', fields.IntField()),
+                ('refunded_fen', fields.IntField(default=0)),
+                ('nontax_code', fields.CharField(default='', max_length=32)),
+                ('description', fields.CharField(max_length=127)),
+                ('out_trade_no', fields.CharField(unique=True, max_length=32)),
+                ('prepay_id', fields.CharField(null=True, max_length=64)),
+                ('code_url', fields.CharField(null=True, max_length=255)),
+                ('state', fields.CharEnumField(default=PaymentState.CREATED, db_index=True, description='CREATED: created\nPAID: paid\nREFUNDED: refunded\nCLOSED: closed\nFAILED: failed', enum_type=PaymentState, max_length=16)),
+                ('open_slot', fields.CharField(null=True, unique=True, max_length=36)),
+                ('transaction_id', fields.CharField(null=True, max_length=64)),
+                ('paid_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('closed_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('expires_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('needs_refund', fields.BooleanField(default=False)),
+                ('created_at', fields.DatetimeField(db_index=True, auto_now=False, auto_now_add=True)),
+                ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
+            ],
+            options={'table': 'payment_order', 'app': 'models', 'pk_attr': 'id', 'table_description': 'A WeChat Pay order for the fee of one application (amounts in fen)'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='ReconciliationReport',
+            fields=[
+                ('id', fields.UUIDField(primary_key=True, default=uuid4, unique=True, db_index=True)),
+                ('bill_date', fields.DateField(unique=True)),
+                ('wechat_rows', fields.IntField(default=0)),
+                ('local_rows', fields.IntField(default=0)),
+                ('mismatch_count', fields.IntField(default=0)),
+                ('mismatches', fields.JSONField(default=list, encoder=JSON_DUMPS, decoder=loads)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+                ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
+            ],
+            options={'table': 'payment_reconciliation', 'app': 'models', 'pk_attr': 'id', 'table_description': "The comparison of one day's WeChat Pay trade bill with local orders"},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
             name='RefreshToken',
             fields=[
                 ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
@@ -292,6 +362,23 @@ class Migration(migrations.Migration):
                 ('revoked_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
             ],
             options={'table': 'refresh_token', 'app': 'models', 'pk_attr': 'id', 'table_description': 'One opaque refresh token (hash only), family groups the rotations of one login.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='Refund',
+            fields=[
+                ('id', fields.UUIDField(primary_key=True, default=uuid4, unique=True, db_index=True)),
+                ('payment', fields.ForeignKeyField('models.PaymentOrder', source_field='payment_id', db_constraint=True, to_field='id', related_name='refunds', on_delete=OnDelete.RESTRICT)),
+                ('out_refund_no', fields.CharField(unique=True, max_length=64)),
+                ('amount_fen', fields.IntField()),
+                ('reason', fields.CharField(max_length=80)),
+                ('state', fields.CharEnumField(default=RefundState.PROCESSING, db_index=True, description='PROCESSING: processing\nSUCCESS: success\nFAILED: failed\nABNORMAL: abnormal', enum_type=RefundState, max_length=16)),
+                ('wechat_refund_id', fields.CharField(null=True, max_length=64)),
+                ('requested_by', fields.UUIDField()),
+                ('succeeded_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'payment_refund', 'app': 'models', 'pk_attr': 'id', 'table_description': 'A full or partial refund of a payment order'},
             bases=['Model'],
         ),
         ops.CreateModel(

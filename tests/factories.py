@@ -216,3 +216,15 @@ async def make_licence(type_code: str = "driving_license", *, holder_number: str
     }
     return await licences.issue(type_code=type_code, holder_number=holder_number, holder_name=holder_name,
                                 fields=fields if fields is not None else defaults[type_code], **kw)
+
+# --- payments ------------------------------------------------------------------------------------------
+async def make_payment(fake_applications, payer: Account | None = None, *, fee_fen: int = 2500,
+                       channel: str = "jsapi", idempotency_key: str | None = None):
+    """An open WeChat Pay order (placed at the simulator) for a fresh application of `payer`."""
+    from app.payments import service as payments
+
+    payer = payer or await make_account()
+    application_id = fake_applications.add(payer.id, fee_fen=fee_fen)
+    return await payments.create_order(account_id=payer.id, actor_id=payer.id, openid=payer.openid,
+                                       application_id=application_id, channel=channel,
+                                       idempotency_key=idempotency_key)

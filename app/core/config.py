@@ -55,6 +55,16 @@ class Settings(BaseSettings):
 
     sms_provider: str = Field("sim", alias="SMS_PROVIDER")  # sim (simulator inbox) or a real provider
 
+    # WeChat Pay API v3. Empty in the embedded/test mode means "the simulator's generated keys".
+    wechatpay_mchid: str = Field("", alias="WECHATPAY_MCHID")
+    wechatpay_merchant_key_path: Path | None = Field(None, alias="WECHATPAY_MERCHANT_KEY_PATH")
+    wechatpay_merchant_serial: str = Field("", alias="WECHATPAY_MERCHANT_SERIAL")
+    wechatpay_apiv3_key: str = Field("", alias="WECHATPAY_APIV3_KEY")
+    wechatpay_public_key_paths: str = Field("", alias="WECHATPAY_PUBLIC_KEY_PATHS")  # comma-separated
+    wechatpay_public_key_ids: str = Field("", alias="WECHATPAY_PUBLIC_KEY_IDS")  # same order as the paths
+    wechatpay_api_base: str = Field("", alias="WECHATPAY_API_BASE")
+    wechatpay_notify_url: str = Field("", alias="WECHATPAY_NOTIFY_URL")
+
     cors_origins: str = Field("*", alias="CORS_ORIGINS")
     log_level: str = Field("INFO", alias="LOG_LEVEL")
     log_json: bool = Field(True, alias="LOG_JSON")
@@ -83,6 +93,11 @@ class Settings(BaseSettings):
             self.wechat_api_base += "/"
         if not self.public_base_url:
             self.public_base_url = f"http://{self.host}:{self.port}"
+        if not self.wechatpay_api_base:
+            self.wechatpay_api_base = (self.wechat_api_base.rstrip("/") if self.wechat_simulator
+                                       else "https://api.mch.weixin.qq.com")
+        if not self.wechatpay_notify_url:
+            self.wechatpay_notify_url = self.public_base_url.rstrip("/") + "/api/v1/payments/wechat/notify"
         if self.env == "production":
             self._check_production()
         return self

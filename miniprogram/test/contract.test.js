@@ -20,8 +20,6 @@ const PENDING = [
   'POST /applications/{}/evaluation',
   'POST /applications/{}/delivery',
   'GET /progress',
-  'POST /payments', // payments
-  'GET /payments/{}',
 ]
 
 const norm = (p) => p.replace(/\{[^}]+\}/g, '{}')

@@ -11,7 +11,8 @@ from sanic.response import json
 from sanic_ext import openapi
 
 from app.core.config import Settings
-from app.wechat.simulator.credentials import load_credentials
+from app.wechat.simulator import pay as sim_pay
+from app.wechat.simulator.credentials import load_credentials, load_pay_credentials
 from app.wechat.simulator.messages import invalid_field
 from app.wechat.simulator.state import SimState
 
@@ -143,6 +144,9 @@ def make_blueprint(settings: Settings, url_prefix: str = "/wechat-sim") -> Bluep
         if isinstance(data.get("rate_per_minute"), int):
             state.rate_per_minute = data["rate_per_minute"]
         return json({"rate_per_minute": state.rate_per_minute, "appid": state.appid})
+
+    bp.ctx.pay = sim_pay.PayState(creds=load_pay_credentials(settings.data_dir), appid=state.appid)
+    sim_pay.register(bp, bp.ctx.pay, url_prefix)
 
     for route in bp._future_routes:  # WeChat's API, not ours: keep it out of the platform's spec
         openapi.exclude()(route.handler)

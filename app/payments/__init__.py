@@ -1,0 +1,1 @@
+"""Payments: WeChat Pay orders for application fees, verified notifies, refunds, reconciliation, receipts."""
