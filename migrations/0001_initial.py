@@ -1,5 +1,6 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
+from app.applications.models import Status
 from app.identity.models import AccountStatus, Role
 from orjson import loads
 from tortoise.fields.base import OnDelete
@@ -42,6 +43,61 @@ class Migration(migrations.Migration):
                 ('last_login_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
             ],
             options={'table': 'account', 'app': 'models', 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='Application',
+            fields=[
+                ('id', fields.UUIDField(primary_key=True, default=uuid4, unique=True, db_index=True)),
+                ('item_id', fields.UUIDField(db_index=True)),
+                ('item_code', fields.CharField(db_index=True, max_length=64)),
+                ('item_name', fields.CharField(max_length=128)),
+                ('department', fields.CharField(db_index=True, max_length=64)),
+                ('region_code', fields.CharField(db_index=True, max_length=12)),
+                ('applicant_id', fields.UUIDField(db_index=True)),
+                ('actor_id', fields.UUIDField()),
+                ('status', fields.CharEnumField(default=Status.DRAFT, db_index=True, description='DRAFT: draft\nSUBMITTED: submitted\nNEEDS_CORRECTION: needs_correction\nACCEPTED: accepted\nAPPROVED: approved\nREJECTED: rejected\nCOMPLETED: completed\nWITHDRAWN: withdrawn\nNOT_ACCEPTED: not_accepted', enum_type=Status, max_length=20)),
+                ('form', fields.JSONField(default=dict, encoder=JSON_DUMPS, decoder=loads)),
+                ('materials', fields.JSONField(default=dict, encoder=JSON_DUMPS, decoder=loads)),
+                ('receipt_no', fields.CharField(null=True, unique=True, max_length=32)),
+                ('query_code', fields.CharField(null=True, max_length=8)),
+                ('accept_deadline', fields.DateField(null=True)),
+                ('due_date', fields.DateField(null=True)),
+                ('deadline', fields.DateField(null=True, db_index=True)),
+                ('fee_fen', fields.IntField(default=0)),
+                ('payment_id', fields.CharField(null=True, max_length=64)),
+                ('paid_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('group_id', fields.UUIDField(null=True, db_index=True)),
+                ('bundle_code', fields.CharField(null=True, max_length=64)),
+                ('corrections', fields.JSONField(default=list, encoder=JSON_DUMPS, decoder=loads)),
+                ('correction_round', fields.SmallIntField(default=0)),
+                ('decision_reason', fields.TextField(default='', unique=False)),
+                ('submitted_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('accepted_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('decided_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('completed_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('closed_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+                ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
+            ],
+            options={'table': 'application', 'app': 'models', 'indexes': [Index(fields=['applicant_id', 'created_at']), Index(fields=['department', 'status', 'deadline'])], 'pk_attr': 'id', 'table_description': 'An application (办件) for one service item, from draft to completion.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='ApplicationEvent',
+            fields=[
+                ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('application', fields.ForeignKeyField('models.Application', source_field='application_id', db_constraint=True, to_field='id', related_name='events', on_delete=OnDelete.CASCADE)),
+                ('action', fields.CharField(max_length=32)),
+                ('from_status', fields.CharField(null=True, max_length=20)),
+                ('to_status', fields.CharField(max_length=20)),
+                ('actor_id', fields.UUIDField(null=True)),
+                ('on_behalf_of', fields.UUIDField(null=True)),
+                ('note', fields.TextField(default='', unique=False)),
+                ('data', fields.JSONField(default=dict, encoder=JSON_DUMPS, decoder=loads)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'application_event', 'app': 'models', 'pk_attr': 'id', 'table_description': "One step on an application's timeline: who did what, for whom, when, from which state."},
             bases=['Model'],
         ),
         ops.CreateModel(
