@@ -52,7 +52,7 @@ class Api:
         return issued[1]
 
     async def call(self, method: str, path: str, account=None, **kw):
-        headers = await self.h(account) if account is not None else {}
+        headers = {**(await self.h(account) if account is not None else {}), **kw.pop("headers", {})}
         return await self.client.request(method, f"{API}{path}", headers=headers, **kw)
 
     async def draft(self, account, item, **body) -> dict:
