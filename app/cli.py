@@ -70,6 +70,8 @@ def export_openapi(path: Path) -> dict:
     _, response = app.test_client.get("/docs/openapi.json")
     spec = response.json
     spec.pop("servers", None)
+    # sanic-ext lists tags in route registration order, which varies between processes.
+    spec["tags"] = sorted(spec.get("tags", []), key=lambda t: t["name"])
     path.write_text(json.dumps(spec, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
     return spec
 
