@@ -184,3 +184,20 @@ class TestTransitionTable:
         targets = {t for _, t, _ in workflow.TRANSITIONS.values()}
         assert {s.value for s in targets} == {"submitted", "withdrawn", "accepted", "needs_correction",
                                               "not_accepted", "approved", "rejected", "completed"}
+
+
+class TestConcurrentAcceptance:
+    async def test_receipt_numbers_stay_unique(self, rt, item, alice, reviewer):
+        import asyncio
+
+        ids = []
+        for _ in range(5):
+            _, [app] = await service.create(applicant_id=alice.id, item_code=item.code,
+                                            form={"name": "张三丰", "phone": "13800138000", "purpose": "新办"},
+                                            materials={"M01": {"license_id": "L"},
+                                                       "M02": {"file_ids": [str(uuid.uuid4())]}})
+            await service.submit(application_id=app.id, applicant_id=alice.id)
+            ids.append(app.id)
+        done = await asyncio.gather(*(review.accept(application_id=i, reviewer=reviewer) for i in ids))
+        assert len({a.receipt_no for a in done}) == 5
+        assert sorted(int(a.receipt_no[-6:]) for a in done) == [1, 2, 3, 4, 5]
