@@ -7,7 +7,7 @@ import uuid
 import pytest
 
 from app.applications import review, service
-from app.applications.routes import PROGRESS_LIMIT
+from app.applications.routes import PER_RECEIPT_LIMIT, PROGRESS_LIMIT
 from app.core.errors import Conflict, NotFound
 from tests.factories import GOOD_FORM, complete_materials, make_account, make_item
 
@@ -41,14 +41,22 @@ class TestProgress:
         assert r.status_code == 422
 
     async def test_rate_limited_per_ip(self, api, cal):
-        params = {"receipt_no": "SJT20261102000001", "query_code": "ABCDEF"}
-        for _ in range(PROGRESS_LIMIT):
+        for n in range(PROGRESS_LIMIT):
+            params = {"receipt_no": f"SJT20261102{n:06d}", "query_code": "ABCDEF"}
             r = await api.call("GET", "/progress", params=params, headers={"X-Forwarded-For": "10.0.0.1"})
             assert r.status_code == 404
         r = await api.call("GET", "/progress", params=params, headers={"X-Forwarded-For": "10.0.0.1"})
         assert r.status_code == 429 and int(r.headers["Retry-After"]) > 0
         r = await api.call("GET", "/progress", params=params, headers={"X-Forwarded-For": "10.0.0.2"})
         assert r.status_code == 404
+
+    async def test_rate_limited_per_receipt_across_ips(self, api, cal):
+        params = {"receipt_no": "SJT20261102000001", "query_code": "ABCDEF"}
+        for n in range(PER_RECEIPT_LIMIT):
+            r = await api.call("GET", "/progress", params=params, headers={"X-Forwarded-For": f"10.1.0.{n}"})
+            assert r.status_code == 404
+        r = await api.call("GET", "/progress", params=params, headers={"X-Forwarded-For": "10.2.0.1"})
+        assert r.status_code == 429
 
 
 async def _accepted(item, applicant, reviewer):
