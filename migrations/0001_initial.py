@@ -57,7 +57,7 @@ class Migration(migrations.Migration):
                 ('applicant_id', fields.UUIDField(db_index=True)),
                 ('actor_id', fields.UUIDField()),
                 ('status', fields.CharEnumField(default=Status.DRAFT, db_index=True, description='DRAFT: draft\nSUBMITTED: submitted\nNEEDS_CORRECTION: needs_correction\nACCEPTED: accepted\nAPPROVED: approved\nREJECTED: rejected\nCOMPLETED: completed\nWITHDRAWN: withdrawn\nNOT_ACCEPTED: not_accepted', enum_type=Status, max_length=20)),
-                ('form', fields.JSONField(default=dict, encoder=JSON_DUMPS, decoder=loads)),
+                ('form_enc', fields.TextField(default='', unique=False)),
                 ('materials', fields.JSONField(default=dict, encoder=JSON_DUMPS, decoder=loads)),
                 ('receipt_no', fields.CharField(null=True, unique=True, max_length=32)),
                 ('query_code', fields.CharField(null=True, max_length=8)),

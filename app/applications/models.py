@@ -40,7 +40,7 @@ class Application(Model):
     applicant_id = fields.UUIDField(db_index=True)  # the principal (whose case it is)
     actor_id = fields.UUIDField()  # who created it (an agent acting for the applicant, or the applicant)
     status = fields.CharEnumField(Status, max_length=20, default=Status.DRAFT, db_index=True)
-    form = fields.JSONField(default=dict)
+    form_enc = fields.TextField(default="")  # the online form, encrypted (it holds personal data)
     # {material code: {"file_ids": [uuid, ...]} | {"license_id": "..."}}
     materials = fields.JSONField(default=dict)
     receipt_no = fields.CharField(max_length=32, null=True, unique=True)  # 受理编号
@@ -68,6 +68,12 @@ class Application(Model):
     class Meta:
         table = "application"
         indexes = (("applicant_id", "created_at"), ("department", "status", "deadline"))
+
+    @property
+    def form(self) -> dict:
+        from app.applications.privacy import open_form
+
+        return open_form(self.form_enc)
 
 
 class ApplicationEvent(Model):

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, Field, StringConstraints, model_validator
 
 from app.applications.models import Status
+from app.applications.privacy import mask_text, mask_values
 from app.applications.workflow import ACTION_LABELS, label
 from app.core.pagination import PageQuery
 
@@ -68,8 +69,8 @@ class EventOut(BaseModel):
     def of(cls, e) -> "EventOut":
         return cls(action=e.action, label=ACTION_LABELS.get(e.action, e.action), from_status=e.from_status,
                    to_status=e.to_status, actor_id=str(e.actor_id) if e.actor_id else None,
-                   on_behalf_of=str(e.on_behalf_of) if e.on_behalf_of else None, note=e.note,
-                   data=e.data or {}, at=e.created_at)
+                   on_behalf_of=str(e.on_behalf_of) if e.on_behalf_of else None, note=mask_text(e.note),
+                   data=mask_values(e.data or {}), at=e.created_at)
 
 
 class CorrectionOut(BaseModel):
@@ -115,12 +116,12 @@ class ApplicationOut(BaseModel):
         return cls(
             id=str(a.id), item_code=a.item_code, item_name=a.item_name, department=a.department,
             region_code=a.region_code, status=a.status, status_label=label(a.status),
-            applicant_id=str(a.applicant_id), actor_id=str(a.actor_id), form=a.form or {},
+            applicant_id=str(a.applicant_id), actor_id=str(a.actor_id), form=mask_values(a.form),
             materials=a.materials or {}, receipt_no=a.receipt_no, query_code=a.query_code,
             accept_deadline=a.accept_deadline, due_date=a.due_date, urgency=urgency, fee_fen=a.fee_fen,
             paid=a.paid_at is not None, group_id=str(a.group_id) if a.group_id else None,
-            bundle_code=a.bundle_code, corrections=[CorrectionOut(**c) for c in a.corrections or []],
-            decision_reason=a.decision_reason, submitted_at=a.submitted_at, accepted_at=a.accepted_at,
+            bundle_code=a.bundle_code, corrections=[CorrectionOut(**mask_values(c)) for c in a.corrections or []],
+            decision_reason=mask_text(a.decision_reason), submitted_at=a.submitted_at, accepted_at=a.accepted_at,
             decided_at=a.decided_at, completed_at=a.completed_at, created_at=a.created_at,
             updated_at=a.updated_at,
             timeline=[EventOut.of(e) for e in events] if events is not None else None)

@@ -13,6 +13,7 @@ from tortoise.transactions import in_transaction
 
 from app.applications import workflow
 from app.applications.models import Application, ApplicationEvent, Status
+from app.applications.privacy import keep_masked, seal_form
 from app.calendar import service as calendar
 from app.catalog import service as catalog
 from app.core import clock
@@ -86,7 +87,7 @@ async def create(*, applicant_id: uuid.UUID, actor_id: uuid.UUID | None = None, 
             app = await Application.create(
                 item_id=item.id, item_code=item.code, item_name=item.name, department=item.department,
                 region_code=item.region_code, applicant_id=applicant_id, actor_id=actor_id,
-                form=(form or {}) if len(items) == 1 else {}, materials={c: r for c, r in _plain(materials).items() if r} if len(items) == 1 else {},
+                form_enc=seal_form(form if len(items) == 1 else {}), materials={c: r for c, r in _plain(materials).items() if r} if len(items) == 1 else {},
                 fee_fen=item.fee_fen, group_id=group_id, bundle_code=bundle_code)
             await workflow.record_event(app, action="created", actor_id=actor_id,
                                         on_behalf_of=_behalf(actor_id, applicant_id))
@@ -124,7 +125,7 @@ async def update(*, application_id: uuid.UUID, applicant_id: uuid.UUID, form: di
                        details={"status": app.status.value, "action": "update"})
     changes: dict[str, Any] = {"updated_at": clock.now()}
     if form is not None:
-        changes["form"] = form
+        changes["form_enc"] = seal_form(keep_masked(form, app.form))
     if materials is not None:
         merged = dict(app.materials)
         for code, ref in _plain(materials).items():

@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from app.applications.privacy import mask_text
 from app.core.pagination import PageQuery
 from app.feedback.service import SCORE_LABELS, overdue
 
@@ -30,8 +31,8 @@ class EvaluationOut(BaseModel):
 
     @classmethod
     def of(cls, e) -> "EvaluationOut":
-        return cls(id=str(e.id), kind=e.kind, score=e.score, score_label=SCORE_LABELS[e.score], comment=e.comment,
-                   aspects=e.aspects or [], created_at=e.created_at)
+        return cls(id=str(e.id), kind=e.kind, score=e.score, score_label=SCORE_LABELS[e.score],
+                   comment=mask_text(e.comment), aspects=e.aspects or [], created_at=e.created_at)
 
 
 class RectificationOut(BaseModel):
@@ -50,7 +51,7 @@ class RectificationOut(BaseModel):
     def of(cls, r) -> "RectificationOut":
         return cls(id=str(r.id), application_id=str(r.application_id), item_name=r.item_name,
                    department=r.department, status=r.status, deadline=r.deadline, overdue=overdue(r),
-                   response=r.response, responded_at=r.responded_at, created_at=r.created_at)
+                   response=mask_text(r.response), responded_at=r.responded_at, created_at=r.created_at)
 
 
 class EvaluationsOut(BaseModel):
@@ -110,8 +111,9 @@ class ConsultationOut(BaseModel):
     def of(cls, c) -> "ConsultationOut":
         return cls(id=str(c.id), kind=c.kind, source=c.source, item_code=c.item_code,
                    application_id=str(c.application_id) if c.application_id else None, department=c.department,
-                   title=c.title, content=c.content, status=c.status, deadline=c.deadline, overdue=overdue(c),
-                   answer=c.answer, answered_at=c.answered_at, rating=c.rating, created_at=c.created_at)
+                   title=mask_text(c.title), content=mask_text(c.content), status=c.status, deadline=c.deadline,
+                   overdue=overdue(c), answer=mask_text(c.answer), answered_at=c.answered_at, rating=c.rating,
+                   created_at=c.created_at)
 
 
 class ConsultationPage(BaseModel):

@@ -64,8 +64,25 @@ class TestUpdate:
                                                                   "M01": {"license_id": "LIC-1"}}})
         assert r.status_code == 200
         assert r.json()["materials"] == {"M02": {"file_ids": [file_id]}, "M01": {"license_id": "LIC-1"}}
+        assert r.json()["form"] == {**GOOD_FORM, "phone": "138****8000"}  # personal data masked
         r = await api.call("PATCH", f"/applications/{app['id']}", alice, json={"materials": {"M01": {}}})
-        assert r.json()["materials"] == {"M02": {"file_ids": [file_id]}} and r.json()["form"] == GOOD_FORM
+        assert r.json()["materials"] == {"M02": {"file_ids": [file_id]}} and r.json()["form"]["name"] == "张三丰"
+
+    async def test_form_encrypted_at_rest_and_masked_values_sent_back_are_kept(self, api, item, alice):
+        from app.applications.models import Application
+
+        app = await api.draft(alice, item, form={**GOOD_FORM, "note": "身份证140105199003151234"})
+        assert app["form"]["note"] == "身份证1401**********1234"
+        row = await Application.get(id=app["id"])
+        assert "13800138000" not in row.form_enc and "140105199003151234" not in row.form_enc
+        r = await api.call("PATCH", f"/applications/{app['id']}", alice,
+                           json={"form": {**app["form"], "purpose": "变更"}})
+        assert r.status_code == 200
+        row = await Application.get(id=app["id"])
+        assert row.form == {**GOOD_FORM, "purpose": "变更", "note": "身份证140105199003151234"}
+        r = await api.call("POST", f"/applications/{app['id']}/submit", alice)
+        assert r.status_code == 422 and [f["field"] for f in r.json()["error"]["details"]["fields"]] == [
+            "materials.M01", "materials.M02"]
 
     async def test_file_and_licence_together_is_422(self, api, item, alice):
         app = await api.draft(alice, item)

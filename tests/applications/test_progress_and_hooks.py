@@ -15,7 +15,8 @@ from tests.factories import GOOD_FORM, complete_materials, make_account, make_it
 class TestProgress:
     async def test_public_masked_without_notes(self, api, item, alice, reviewer):
         app = await api.accepted(alice, item, reviewer)
-        await api.review(reviewer, app["id"], "approve", note="申请人张三丰身份证号140105199001011234核验通过")
+        r = await api.review(reviewer, app["id"], "approve", note="申请人张三丰身份证号140105199001011234核验通过")
+        assert r.json()["timeline"][-1]["note"] == "申请人张三丰身份证号1401**********1234核验通过"
         r = await api.call("GET", "/progress", params={"receipt_no": app["receipt_no"], "query_code": app["query_code"]})
         assert r.status_code == 200
         body = r.json()
