@@ -228,3 +228,55 @@ async def make_payment(fake_applications, payer: Account | None = None, *, fee_f
     return await payments.create_order(account_id=payer.id, actor_id=payer.id, openid=payer.openid,
                                        application_id=application_id, channel=channel,
                                        idempotency_key=idempotency_key)
+
+# ---------------------------------------------------------------- applications
+
+FORM_SCHEMA = {
+    "type": "object",
+    "required": ["name", "phone", "purpose"],
+    "properties": {
+        "name": {"type": "string", "title": "姓名", "minLength": 2},
+        "phone": {"type": "string", "title": "联系电话", "pattern": "^1[0-9]{10}$"},
+        "purpose": {"type": "string", "title": "申请事由", "enum": ["新办", "变更", "补领"]},
+        "copies": {"type": "integer", "title": "份数", "minimum": 1},
+    },
+}
+GOOD_FORM = {"name": "张三丰", "phone": "13800138000", "purpose": "新办"}
+
+
+async def make_application_item(*, materials: list[dict] | None = None, **fields):
+    """A published, mobile-enabled service item (depth 3) with three materials by default:
+    M01 身份证 (required, a wallet ID card stands in), M02 申请表 (required), M03 委托书 (optional)."""
+    from app.catalog.models import Material, ServiceItem
+
+    n = next(_seq)
+    defaults = {"code": f"TEST-ITEM-{n:04d}-{uuid.uuid4().hex[:4]}", "name": f"测试事项{n}", "type": "行政许可",
+                "department": "太原市行政审批服务管理局", "level": "city", "region_code": "140100",
+                "promised_days": 5, "legal_days": 20, "fee_fen": 0, "online_depth": 3,
+                "form_schema": FORM_SCHEMA}
+    defaults.update(fields)
+    item = await ServiceItem.create(**defaults)
+    if materials is None:
+        materials = [
+            {"code": "M01", "name": "居民身份证", "required": True, "license_type": "id_card", "sort": 1},
+            {"code": "M02", "name": "申请表", "required": True, "sort": 2},
+            {"code": "M03", "name": "授权委托书", "required": False, "condition": "委托办理时", "sort": 3},
+        ]
+    for m in materials:
+        await Material.create(item=item, **m)
+    return item
+
+
+async def complete_materials(owner) -> dict:
+    """Every required material of `make_application_item`, as real uploads owned by `owner`."""
+    from app.files import service as files
+
+    refs = {}
+    for code in ("M01", "M02"):
+        record = await files.store_upload(owner_id=owner.id, actor_id=owner.id, data=png_bytes(), filename=f"{code}.png")
+        refs[code] = {"file_ids": [str(record.id)]}
+    return refs
+
+
+async def make_reviewer(*, department: str = "太原市行政审批服务管理局", region_code: str = "140100", **fields):
+    return await make_account(Role.REVIEWER, department=department, region_code=region_code, **fields)

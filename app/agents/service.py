@@ -14,7 +14,7 @@ import orjson
 import qrcode
 from sanic import Request
 from tortoise.expressions import Q
-from tortoise.transactions import in_transaction
+from app.core.transactions import in_transaction
 
 from app.agents.models import ConsentMethod, Delegation, ServicePoint
 from app.catalog import service as catalog

@@ -19,7 +19,7 @@ from typing import Any
 
 import orjson
 from tortoise.exceptions import IntegrityError, OperationalError, TransactionManagementError
-from tortoise.transactions import in_transaction
+from app.core.transactions import in_transaction
 
 from app.audit.models import AuditCheckpoint, AuditEvent
 from app.core import clock, runtime

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from tortoise.transactions import in_transaction
+from app.core.transactions import in_transaction
 
 from app.calendar.models import CalendarDay
 from app.core.errors import ValidationFailed

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tortoise.transactions import in_transaction
+from app.core.transactions import in_transaction
 
 from app.catalog import cache, service
 from app.catalog.forms_pdf import render_form

@@ -10,7 +10,7 @@ from typing import Any
 
 import orjson
 from tortoise.expressions import Q
-from tortoise.transactions import in_transaction
+from app.core.transactions import in_transaction
 
 from app.catalog import cache
 from app.catalog.constants import AUDIENCES, ITEM_TYPES, LICENSE_TYPES, ONLINE_DEPTH, region_prefix

@@ -14,7 +14,7 @@ import re
 from typing import Protocol
 
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
+from app.core.transactions import in_transaction
 
 from app.audit import service as audit
 from app.core import clock, runtime

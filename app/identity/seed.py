@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tortoise.transactions import in_transaction
+from app.core.transactions import in_transaction
 
 from app.catalog import service as catalog
 from app.core import clock, runtime

@@ -13,7 +13,7 @@ import secrets
 from datetime import timedelta
 
 from sanic import Request
-from tortoise.transactions import in_transaction
+from app.core.transactions import in_transaction
 
 from app.core import clock, runtime
 from app.core.errors import Unauthorized

@@ -12,7 +12,7 @@ import uuid
 from datetime import date, timedelta
 
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
+from app.core.transactions import in_transaction
 
 from app.core import clock, runtime
 from app.core.crypto import blind_index, decrypt, encrypt, mask_id_number, mask_name
@@ -101,6 +101,32 @@ def summary(lt: LicenceType, licence: Licence, *, keys: list[str] | None = None)
 
 
 # --- issuing ------------------------------------------------------------------------------------
+
+def licence_fields_from_application(lt: LicenceType, form: dict, *, holder_number: str, holder_name: str,
+                                    application_id: str) -> dict:
+    """The licence's fields from an approved application: form values under the licence's own keys,
+    the holder's verified identity, and the certificate number and dates the issuer assigns now."""
+    today = clock.today().isoformat()
+    serial = application_id.replace("-", "")[:10].upper()
+    derived = {"holder_name": holder_name, "name": holder_name, "id_number": holder_number,
+               "credit_code": holder_number, "legal_representative": holder_name}
+    out = {}
+    for spec in lt.field_schema:
+        key = spec["key"]
+        value = form.get(key)
+        if value in (None, ""):
+            value = derived.get(key)
+        if value in (None, "") and spec.get("required"):
+            if key.endswith("_on") or key.endswith("date"):
+                value = today
+            elif key.endswith("_no"):
+                value = f"{lt.numeric_code}-{serial}"
+            else:
+                value = "详见办件材料"
+        if value not in (None, ""):
+            out[key] = str(value)
+    return out
+
 
 def _split_fields(lt: LicenceType, values: dict) -> tuple[dict, dict]:
     known = {s["key"]: s for s in lt.field_schema}
@@ -223,6 +249,8 @@ async def issue_from_application(*, application_id: uuid.UUID | str, license_typ
             raise ValidationFailed.field("holder_account_id", "申请人尚未实名认证，无法签发证照", code="REALNAME_REQUIRED")
         number, name = decrypt(account.id_number_enc, context="id_number"), account.real_name
     issuer = await Issuer.get_or_none(name=issuer_department) if issuer_department and len(issuer_department) <= 128 else None
+    fields = licence_fields_from_application(lt, fields, holder_number=number, holder_name=name or "",
+                                             application_id=str(application_id))
     return await issue(type_code=lt.code, holder_number=number, holder_name=name, fields=fields,
                        issuer_code=issuer.credit_code if issuer else None, application_id=application_id)
 

@@ -10,6 +10,7 @@ from tortoise.expressions import Q
 from app.core import clock
 from app.core.errors import NotFound
 from app.core.pagination import paginate
+from app.core.transactions import after_commit
 from app.notifications.models import Message
 
 SEND_LEASE = 60  # seconds
@@ -18,13 +19,13 @@ SEND_LEASE = 60  # seconds
 async def notify(*, account_id: uuid.UUID | str, kind: str, title: str, body: str, link: str = "",
                  ref: str = "", wechat: dict | None = None) -> Message:
     """Write an inbox message; when `wechat` ({"template", "data", "page"}) is given, queue the
-    subscribe message too. Call it inside the caller's transaction: the send is queued after."""
+    subscribe message too — after the caller's transaction commits, so the worker finds the row."""
     message = await Message.create(account_id=account_id, kind=kind, title=title[:64], body=body,
                                    link=link, ref=ref, wechat=wechat)
     if wechat:
         from app.notifications.tasks import send_wechat_message
 
-        await send_wechat_message.kiq(str(message.id))
+        await after_commit(lambda: send_wechat_message.kiq(str(message.id)))
     return message
 
 

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, timezone
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
-from tortoise.transactions import in_transaction
+from app.core.transactions import in_transaction
 
 from app.core import clock
 from app.core.errors import Conflict, NotFound, UpstreamError, ValidationFailed

@@ -69,3 +69,24 @@ class TestInboxApi:
         alice = await make_account()
         r = await client.get("/api/v1/messages?cursor=%%%", headers=await auth_headers(alice))
         assert r.status_code == 422 and r.json()["error"]["code"] == "INVALID_CURSOR"
+
+
+class TestAfterCommit:
+    async def test_wechat_send_waits_for_commit_and_is_dropped_on_rollback(self, rt, sim):
+        from app.core.transactions import in_transaction
+
+        account = await make_account()
+        data = {"template": "licence", "data": {"thing1": thing("结婚证")}}
+
+        def sent() -> int:
+            return len(sim.get("dev/messages", params={"touser": account.openid}).json()["messages"])
+
+        async with in_transaction():
+            await service.notify(account_id=account.id, kind="licence", title="t", body="b", wechat=data)
+            assert sent() == 0  # a worker must not see the task before the row is committed
+        assert sent() == 1
+        with pytest.raises(RuntimeError):
+            async with in_transaction():
+                await service.notify(account_id=account.id, kind="licence", title="t", body="b", wechat=data)
+                raise RuntimeError("rolled back")
+        assert sent() == 1

@@ -67,10 +67,12 @@ class FakeApplicationsPort:
 
 
 @pytest.fixture(autouse=True)
-def fake_applications(settings):
-    """Every payments test runs against FakeApplicationsPort (switch to the real service after merge)."""
+def fake_applications(settings, request):
+    """Payments unit tests run against FakeApplicationsPort, the port's contract; tests marked
+    `real_applications` go through the real applications domain end to end."""
     fake = FakeApplicationsPort()
-    ports.use(fake)
+    if request.node.get_closest_marker("real_applications") is None:
+        ports.use(fake)
     settings.wechatpay_notify_url = "http://127.0.0.1:9/api/v1/payments/wechat/notify"  # nobody listens
     yield fake
     ports.use(None)

@@ -3,6 +3,8 @@ encrypted notify reaches the platform on a real port → paid → application mo
 
 from __future__ import annotations
 
+import pytest
+
 from app.payments.models import PaymentOrder
 from tests.factories import auth_headers, make_account
 from tests.payments.conftest import wait_until
@@ -114,3 +116,45 @@ class TestFullPath:
         assert await wait_until(lambda: state_is("refunded"))  # no query: only the refund notify moves it
         assert (await Refund.get(id=r.json()["id"])).state.value == "success"
         assert await PaymentEvent.filter(payment_id=payment["id"], kind="refunded").count() == 1
+
+
+@pytest.mark.real_applications
+class TestThroughTheApplicationsDomain:
+    async def test_apply_accept_pay_notify_then_complete(self, client, rt, sim_async, public_port):
+        """The whole path with real domains: apply → accept (fee due) → order → the payer pays in the
+        simulator → notify over HTTP → the case is paid and can be completed → receipt."""
+        from app.calendar.seed import seed as seed_calendar
+        from tests.factories import complete_materials, make_application_item, make_reviewer, GOOD_FORM
+
+        await seed_calendar()
+        item = await make_application_item(name="不动产登记（转移）", fee_fen=8000, nontax_code="103040100002")
+        alice, reviewer = await make_account(display_name="张晓明"), await make_reviewer()
+        headers, review = await auth_headers(alice), await auth_headers(reviewer)
+        r = await client.post("/api/v1/applications", headers=headers, json={
+            "item_code": item.code, "form": GOOD_FORM, "materials": await complete_materials(alice)})
+        app_id = r.json()["items"][0]["id"]
+        assert (await client.post(f"/api/v1/applications/{app_id}/submit", headers=headers)).status_code == 200
+        assert (await client.post(f"/api/v1/review/applications/{app_id}/accept", headers=review)).status_code == 200
+        # the amount comes from the item, whatever the client says
+        r = await client.post("/api/v1/payments", headers={**headers, "Idempotency-Key": "real-1"},
+                              json={"application_id": app_id, "channel": "native", "amount_fen": 1})
+        assert r.status_code == 201, r.text
+        payment = r.json()
+        assert payment["amount_fen"] == 8000
+        assert (await client.post(f"/api/v1/review/applications/{app_id}/approve", headers=review)).status_code == 200
+        blocked = await client.post(f"/api/v1/review/applications/{app_id}/complete", headers=review)
+        assert blocked.status_code == 409 and blocked.json()["error"]["code"] == "FEE_UNPAID"
+
+        assert (await sim_async.post("dev/pay", json={"code_url": payment["code_url"]})).status_code == 200
+
+        async def paid():
+            detail = (await client.get(f"/api/v1/applications/{app_id}", headers=headers)).json()
+            return detail if detail.get("paid") else None
+
+        detail = await wait_until(paid)
+        assert detail, "the notify never reached the application"
+        assert any("pa" in e["action"] or "缴费" in (e.get("note") or "") for e in detail["timeline"]), detail["timeline"]
+        done = await client.post(f"/api/v1/review/applications/{app_id}/complete", headers=review)
+        assert done.status_code == 200 and done.json()["status"] == "completed"
+        receipt = await client.get(f"/api/v1/payments/{payment['id']}/receipt.pdf", headers=headers)
+        assert receipt.status_code == 200 and "80.00" in pdf_text(receipt.content)

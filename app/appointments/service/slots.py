@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 
 import orjson
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
+from app.core.transactions import in_transaction
 
 from app.appointments import counters
 from app.appointments.models import (Appointment, AppointmentStatus, Slot, SlotRule, SlotStatus,

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F, Q
-from tortoise.transactions import in_transaction
+from app.core.transactions import in_transaction
 
 from app.appointments import counters
 from app.appointments.models import Appointment, Slot, SlotStatus, WaitlistEntry, WaitlistStatus

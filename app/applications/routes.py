@@ -1,0 +1,175 @@
+"""Applications (applicant), review (reviewers) and the public progress query."""
+
+from __future__ import annotations
+
+import uuid
+
+from sanic import Blueprint, Request
+
+from app.applications import review, service, workflow
+from app.applications.schemas import (
+    ApplicationOut, ApplicationPage, CorrectionIn, CreatedOut, CreateIn, ListQuery, NoteIn, ProgressOut,
+    ProgressQuery, ProgressStep, ReasonIn, ReviewQuery, UpdateIn, WithdrawIn,
+)
+from app.core import ratelimit
+from app.core.api import endpoint
+from app.identity.auth import PERSON_ROLES, client_ip, current_account, require
+from app.identity.models import Role
+
+bp = Blueprint("applications")
+
+APPLICANT = require(*PERSON_ROLES)
+REVIEWER = require(Role.REVIEWER)
+PROGRESS_LIMIT, PROGRESS_WINDOW = 30, 60
+PER_RECEIPT_LIMIT, PER_RECEIPT_WINDOW = 20, 3600  # guessing one case's query code from many IPs
+
+
+def principal(request: Request) -> tuple[uuid.UUID, uuid.UUID]:
+    """(applicant id, actor id). The agents domain resolves X-On-Behalf-Of here."""
+    account = current_account(request)
+    return account.id, account.id
+
+
+async def out(app, *, with_timeline: bool = False) -> ApplicationOut:
+    events = await service.timeline(application_id=app.id) if with_timeline else None
+    return ApplicationOut.of(app, urgency=await workflow.urgency(app), events=events)
+
+
+@bp.post("/applications")
+@endpoint(body=CreateIn, response=CreatedOut, status=201, summary="新建办件草稿（单事项或一件事套餐）",
+          tag="applications", auth=APPLICANT, errors=(404, 409))
+async def create(request: Request, body: CreateIn):
+    applicant_id, actor_id = principal(request)
+    group_id, apps = await service.create(applicant_id=applicant_id, actor_id=actor_id, item_code=body.item_code,
+                                          bundle_code=body.bundle_code, form=body.form, materials=body.materials)
+    return CreatedOut(group_id=str(group_id) if group_id else None, items=[await out(a) for a in apps])
+
+
+@bp.get("/applications")
+@endpoint(query=ListQuery, response=ApplicationPage, summary="我的办件", tag="applications", auth=APPLICANT)
+async def list_mine(request: Request, query: ListQuery):
+    applicant_id, _ = principal(request)
+    rows, cursor = await service.list_own(applicant_id=applicant_id, status=query.status, cursor=query.cursor,
+                                          limit=query.limit)
+    return ApplicationPage(items=[await out(a) for a in rows], next_cursor=cursor)
+
+
+@bp.get("/applications/<application_id:uuid>")
+@endpoint(response=ApplicationOut, summary="办件详情（含办理过程）", tag="applications", auth=APPLICANT,
+          errors=(404,))
+async def get_one(request: Request, application_id: uuid.UUID):
+    applicant_id, _ = principal(request)
+    app = await service.get_own(application_id=application_id, applicant_id=applicant_id)
+    return await out(app, with_timeline=True)
+
+
+@bp.patch("/applications/<application_id:uuid>")
+@endpoint(body=UpdateIn, response=ApplicationOut, summary="修改草稿或补正材料", tag="applications",
+          auth=APPLICANT, errors=(404, 409))
+async def update(request: Request, application_id: uuid.UUID, body: UpdateIn):
+    applicant_id, _ = principal(request)
+    app = await service.update(application_id=application_id, applicant_id=applicant_id, form=body.form,
+                               materials=body.materials)
+    return await out(app)
+
+
+@bp.post("/applications/<application_id:uuid>/submit")
+@endpoint(response=ApplicationOut, summary="提交申请（不完整时一次列出全部问题）", tag="applications",
+          auth=APPLICANT, errors=(404, 409, 422))
+async def submit(request: Request, application_id: uuid.UUID):
+    applicant_id, actor_id = principal(request)
+    app = await service.submit(application_id=application_id, applicant_id=applicant_id, actor_id=actor_id)
+    return await out(app, with_timeline=True)
+
+
+@bp.post("/applications/<application_id:uuid>/withdraw")
+@endpoint(body=WithdrawIn, response=ApplicationOut, summary="撤回申请（受理前）", tag="applications",
+          auth=APPLICANT, errors=(404, 409))
+async def withdraw(request: Request, application_id: uuid.UUID, body: WithdrawIn):
+    applicant_id, actor_id = principal(request)
+    app = await service.withdraw(application_id=application_id, applicant_id=applicant_id, actor_id=actor_id,
+                                 reason=body.reason)
+    return await out(app, with_timeline=True)
+
+
+# ---------------------------------------------------------------- review
+
+@bp.get("/review/applications")
+@endpoint(query=ReviewQuery, response=ApplicationPage, summary="待审办件（按紧急程度排序）", tag="review",
+          auth=REVIEWER)
+async def review_queue(request: Request, query: ReviewQuery):
+    rows, cursor = await review.queue(reviewer=current_account(request), status=query.status,
+                                      cursor=query.cursor, limit=query.limit)
+    return ApplicationPage(items=[await out(a) for a in rows], next_cursor=cursor)
+
+
+@bp.get("/review/applications/<application_id:uuid>")
+@endpoint(response=ApplicationOut, summary="审查办件详情", tag="review", auth=REVIEWER, errors=(404,))
+async def review_one(request: Request, application_id: uuid.UUID):
+    app = await review.get_for_review(application_id=application_id, reviewer=current_account(request))
+    return await out(app, with_timeline=True)
+
+
+@bp.post("/review/applications/<application_id:uuid>/accept")
+@endpoint(body=NoteIn, response=ApplicationOut, summary="受理", tag="review", auth=REVIEWER, errors=(404, 409))
+async def accept(request: Request, application_id: uuid.UUID, body: NoteIn):
+    app = await review.accept(application_id=application_id, reviewer=current_account(request), note=body.note)
+    return await out(app, with_timeline=True)
+
+
+@bp.post("/review/applications/<application_id:uuid>/request-correction")
+@endpoint(body=CorrectionIn, response=ApplicationOut, summary="一次性告知补正", tag="review", auth=REVIEWER,
+          errors=(404, 409))
+async def request_correction(request: Request, application_id: uuid.UUID, body: CorrectionIn):
+    app = await review.request_correction(application_id=application_id, reviewer=current_account(request),
+                                          items=[i.model_dump() for i in body.items], note=body.note)
+    return await out(app, with_timeline=True)
+
+
+@bp.post("/review/applications/<application_id:uuid>/not-accept")
+@endpoint(body=ReasonIn, response=ApplicationOut, summary="不予受理", tag="review", auth=REVIEWER,
+          errors=(404, 409))
+async def not_accept(request: Request, application_id: uuid.UUID, body: ReasonIn):
+    app = await review.not_accept(application_id=application_id, reviewer=current_account(request),
+                                  reason=body.reason)
+    return await out(app, with_timeline=True)
+
+
+@bp.post("/review/applications/<application_id:uuid>/approve")
+@endpoint(body=NoteIn, response=ApplicationOut, summary="审批通过", tag="review", auth=REVIEWER, errors=(404, 409))
+async def approve(request: Request, application_id: uuid.UUID, body: NoteIn):
+    app = await review.approve(application_id=application_id, reviewer=current_account(request), note=body.note)
+    return await out(app, with_timeline=True)
+
+
+@bp.post("/review/applications/<application_id:uuid>/reject")
+@endpoint(body=ReasonIn, response=ApplicationOut, summary="不予批准", tag="review", auth=REVIEWER,
+          errors=(404, 409))
+async def reject(request: Request, application_id: uuid.UUID, body: ReasonIn):
+    app = await review.reject(application_id=application_id, reviewer=current_account(request), reason=body.reason)
+    return await out(app, with_timeline=True)
+
+
+@bp.post("/review/applications/<application_id:uuid>/complete")
+@endpoint(body=NoteIn, response=ApplicationOut, summary="办结", tag="review", auth=REVIEWER, errors=(404, 409))
+async def complete(request: Request, application_id: uuid.UUID, body: NoteIn):
+    app = await review.complete(application_id=application_id, reviewer=current_account(request), note=body.note)
+    return await out(app, with_timeline=True)
+
+
+# ---------------------------------------------------------------- public progress
+
+@bp.get("/progress")
+@endpoint(query=ProgressQuery, response=ProgressOut, summary="办件进度查询（免登录）", tag="applications",
+          errors=(404, 429))
+async def progress(request: Request, query: ProgressQuery):
+    await ratelimit.hit(f"progress:{client_ip(request)}", limit=PROGRESS_LIMIT, window=PROGRESS_WINDOW,
+                        message="查询过于频繁，请稍后再试")
+    await ratelimit.hit(f"progress:receipt:{query.receipt_no.strip().upper()}", limit=PER_RECEIPT_LIMIT,
+                        window=PER_RECEIPT_WINDOW, message="该受理编号查询过于频繁，请稍后再试")
+    app, events, applicant = await service.progress(receipt_no=query.receipt_no, query_code=query.query_code)
+    steps = [ProgressStep(label=workflow.ACTION_LABELS.get(e.action, e.action), status=e.to_status, at=e.created_at)
+             for e in events if e.action != "created"]
+    return ProgressOut(receipt_no=app.receipt_no, item_name=app.item_name, applicant=applicant, status=app.status,
+                       status_label=workflow.label(app.status), accepted_at=app.accepted_at, due_date=app.due_date,
+                       completed_at=app.completed_at, steps=steps)
