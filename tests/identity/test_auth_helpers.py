@@ -42,3 +42,26 @@ class TestRoles:
         await account.save()
         r = await client.get("/api/v1/me", headers=headers)
         assert r.status_code == 401 and r.json()["error"]["code"] == "ACCOUNT_DISABLED"
+
+
+class TestClientIp:
+    async def _failed_login_ip(self, client, xff: str) -> str:
+        from app.audit.models import AuditEvent
+
+        await client.post("/api/v1/auth/password/login", json={"username": "nobody", "password": "x"},
+                          headers={"X-Forwarded-For": xff})
+        return (await AuditEvent.filter(action="auth.password.login").order_by("-seq").first()).ip
+
+    async def test_forwarded_for_is_read_from_the_right_behind_our_proxy(self, client, rt):
+        assert await self._failed_login_ip(client, "6.6.6.6, 1.68.0.9") == "1.68.0.9"
+        assert await self._failed_login_ip(client, "1.68.0.9, 10.0.0.2") == "1.68.0.9"
+
+    async def test_forwarded_for_from_a_public_peer_is_ignored(self, app, rt):
+        import httpx
+
+        from tests.conftest import Lifespan
+
+        async with Lifespan(app):
+            transport = httpx.ASGITransport(app=app, client=("8.8.4.4", 40000))
+            async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as direct:
+                assert await self._failed_login_ip(direct, "1.2.3.4") == "8.8.4.4"
