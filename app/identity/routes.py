@@ -11,9 +11,10 @@ from sanic import Blueprint, Request
 from app.core.api import endpoint
 from app.identity import realname, service
 from app.identity.auth import PERSON_ROLES, client_ip, current_account, require
+from app.identity.models import Role
 from app.identity.schemas import (JWKS, AccountOut, EnterpriseIn, FaceIn, LoginResult, LogoutResult,
                                   PasswordLoginIn, PhoneIn, QrCreated, QrPollQuery, QrPollResult, QrScanInfo,
-                                  QrState, RealNameIn, RefreshIn, TokenPair, WechatLoginIn)
+                                  QrState, RealNameIn, RefreshIn, TokenPair, UnlockIn, WechatLoginIn)
 from app.identity.tokens import jwks
 
 
@@ -51,6 +52,13 @@ async def password_login(request: Request, body: PasswordLoginIn):
     account, tokens = await service.login_with_password(
         username=body.username, password=body.password, device=_device(request, "web"), ip=client_ip(request))
     return LoginResult(**tokens, account=AccountOut.of(account))
+
+
+@bp.post("/auth/password/unlock")
+@endpoint(body=UnlockIn, status=204, summary="解除账号登录锁定（管理员）", tag="auth", auth=require(Role.ADMIN))
+async def password_unlock(request: Request, body: UnlockIn):
+    await service.unlock_username(username=body.username, actor_id=str(current_account(request).id),
+                                  ip=client_ip(request))
 
 
 @bp.post("/auth/refresh")
