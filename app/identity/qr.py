@@ -97,11 +97,13 @@ async def create_ticket(*, device: str, ip: str, area: str) -> dict:
     ticket = secrets.token_urlsafe(24)
     poll_token = secrets.token_urlsafe(24)
     now = clock.now()
-    await runtime.redis_client().hset(_key(ticket), mapping={
-        "state": "pending", "poll": _hash(poll_token), "created": f"{now.timestamp():.3f}",
-        "expires": f"{now.timestamp() + TTL:.3f}", "device": device[:128], "ip": ip[:64], "area": area,
-    })
-    await runtime.redis_client().expire(_key(ticket), TTL + KEY_LINGER)
+    async with runtime.redis_client().pipeline(transaction=True) as pipe:
+        pipe.hset(_key(ticket), mapping={
+            "state": "pending", "poll": _hash(poll_token), "created": f"{now.timestamp():.3f}",
+            "expires": f"{now.timestamp() + TTL:.3f}", "device": device[:128], "ip": ip[:64], "area": area,
+        })
+        pipe.expire(_key(ticket), TTL + KEY_LINGER)
+        await pipe.execute()
     payload = PREFIX + ticket
     return {"ticket": ticket, "poll_token": poll_token, "payload": payload, "qr_png": qr_png(payload),
             "expires_in": TTL, "created_at": now.timestamp()}
