@@ -224,6 +224,7 @@ class _Hub:
         self.waiters: dict[str, set[asyncio.Event]] = {}
         self.task: asyncio.Task | None = None
         self._ready: asyncio.Event | None = None
+        self.subscriptions = 0  # pub/sub connections opened so far (observability and tests)
 
     def add(self, ticket: str) -> asyncio.Event:
         event = asyncio.Event()
@@ -247,11 +248,11 @@ class _Hub:
         if not self.waiters and self.task is not None:
             task, self.task = self.task, None
             task.cancel()
-            with suppress(asyncio.CancelledError, Exception):
-                await task
+            await asyncio.wait({task}, timeout=1)  # let it unsubscribe; never hang a request on it
 
     async def _listen(self, ready: asyncio.Event) -> None:
         pubsub = self.redis.pubsub()
+        self.subscriptions += 1
         try:
             await pubsub.subscribe(CHANNEL)
             while True:
