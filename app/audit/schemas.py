@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from app.audit.models import AuditEvent
+from app.core.clock import SHANGHAI
 from app.core.pagination import PageQuery
 
 
@@ -18,6 +19,12 @@ class AuditQuery(PageQuery):
     outcome: str | None = Field(None, max_length=16)
     since: datetime | None = None
     until: datetime | None = None
+
+    @field_validator("since", "until")
+    @classmethod
+    def _aware(cls, value: datetime | None) -> datetime | None:
+        # a time without an offset is read as Beijing time, like everything users see
+        return value.replace(tzinfo=SHANGHAI) if value is not None and value.tzinfo is None else value
 
 
 class AuditEventOut(BaseModel):

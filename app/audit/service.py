@@ -14,6 +14,7 @@ import asyncio
 import hashlib
 import logging
 import random
+from contextlib import suppress
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -85,8 +86,23 @@ async def record(*, action: str, actor_id: Any = None, on_behalf_of: Any = None,
         "outcome": outcome[:16], "ip": (ip or "")[:64], "request_id": ("" if rid == "-" else rid)[:64],
         "details": orjson.loads(orjson.dumps(details or {})),
     }
-    async with _lock():  # one writer per worker; across workers the unique seq decides
-        return await _append(fields)
+    async with _lock():  # one writer per worker
+        redis = runtime.rt.redis
+        if redis is None:
+            return await _append(fields)
+        # across workers a short Redis lock keeps appends in line (no retry storms); the unique
+        # seq still decides if the lock is ever lost (expiry, Redis failover)
+        lock = redis.lock("audit:append", timeout=10, sleep=0.005, blocking_timeout=5)
+        try:
+            acquired = await lock.acquire()
+        except Exception:  # noqa: BLE001 - Redis trouble must not stop auditing
+            acquired = False
+        try:
+            return await _append(fields)
+        finally:
+            if acquired:
+                with suppress(Exception):
+                    await lock.release()
 
 
 async def _append(fields: dict) -> AuditEvent:

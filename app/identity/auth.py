@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Awaitable, Callable, Iterable
 
 from sanic import Request
@@ -82,9 +83,27 @@ def current_account(request: Request) -> Account:
     return account
 
 
+def _internal(ip: str) -> bool:
+    try:
+        addr = ipaddress.ip_address(ip)
+    except ValueError:
+        return False
+    return addr.is_private or addr.is_loopback or addr.is_link_local
+
+
 def client_ip(request: Request) -> str:
+    """The caller's address. X-Forwarded-For is believed only from our own proxies (a private or
+    loopback peer), and then read from the right: the last hop that is not one of our proxies is
+    the client (entries further left are whatever the client claimed)."""
+    peer = request.ip or ""
     forwarded = request.headers.get("x-forwarded-for", "")
-    return forwarded.split(",")[0].strip() if forwarded else (request.ip or "")
+    if not forwarded or not _internal(peer):
+        return peer
+    hops = [h.strip() for h in forwarded.split(",") if h.strip()]
+    for hop in reversed(hops):
+        if not _internal(hop):
+            return hop
+    return hops[0] if hops else peer
 
 
 PERSON_ROLES: tuple[Role, ...] = (Role.RESIDENT, Role.LEGAL_PERSON)

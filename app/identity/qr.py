@@ -97,11 +97,13 @@ async def create_ticket(*, device: str, ip: str, area: str) -> dict:
     ticket = secrets.token_urlsafe(24)
     poll_token = secrets.token_urlsafe(24)
     now = clock.now()
-    await runtime.redis_client().hset(_key(ticket), mapping={
-        "state": "pending", "poll": _hash(poll_token), "created": f"{now.timestamp():.3f}",
-        "expires": f"{now.timestamp() + TTL:.3f}", "device": device[:128], "ip": ip[:64], "area": area,
-    })
-    await runtime.redis_client().expire(_key(ticket), TTL + KEY_LINGER)
+    async with runtime.redis_client().pipeline(transaction=True) as pipe:
+        pipe.hset(_key(ticket), mapping={
+            "state": "pending", "poll": _hash(poll_token), "created": f"{now.timestamp():.3f}",
+            "expires": f"{now.timestamp() + TTL:.3f}", "device": device[:128], "ip": ip[:64], "area": area,
+        })
+        pipe.expire(_key(ticket), TTL + KEY_LINGER)
+        await pipe.execute()
     payload = PREFIX + ticket
     return {"ticket": ticket, "poll_token": poll_token, "payload": payload, "qr_png": qr_png(payload),
             "expires_in": TTL, "created_at": now.timestamp()}
@@ -222,6 +224,7 @@ class _Hub:
         self.waiters: dict[str, set[asyncio.Event]] = {}
         self.task: asyncio.Task | None = None
         self._ready: asyncio.Event | None = None
+        self.subscriptions = 0  # pub/sub connections opened so far (observability and tests)
 
     def add(self, ticket: str) -> asyncio.Event:
         event = asyncio.Event()
@@ -245,11 +248,11 @@ class _Hub:
         if not self.waiters and self.task is not None:
             task, self.task = self.task, None
             task.cancel()
-            with suppress(asyncio.CancelledError, Exception):
-                await task
+            await asyncio.wait({task}, timeout=1)  # let it unsubscribe; never hang a request on it
 
     async def _listen(self, ready: asyncio.Event) -> None:
         pubsub = self.redis.pubsub()
+        self.subscriptions += 1
         try:
             await pubsub.subscribe(CHANNEL)
             while True:

@@ -18,6 +18,9 @@ from app.identity.schemas import (JWKS, AccountOut, EnterpriseIn, FaceIn, LoginR
                                   WechatLoginIn)
 from app.identity.tokens import jwks
 
+from app.identity.models import Role  # noqa: E402,I001 (kept apart from the block above to merge cleanly)
+from app.identity.schemas import UnlockIn  # noqa: E402,I001
+
 
 bp = Blueprint("identity")
 well_known = Blueprint("well_known", url_prefix="/.well-known")
@@ -53,6 +56,13 @@ async def password_login(request: Request, body: PasswordLoginIn):
     account, tokens = await service.login_with_password(
         username=body.username, password=body.password, device=_device(request, "web"), ip=client_ip(request))
     return LoginResult(**tokens, account=AccountOut.of(account))
+
+
+@bp.post("/auth/password/unlock")
+@endpoint(body=UnlockIn, status=204, summary="解除账号登录锁定（管理员）", tag="auth", auth=require(Role.ADMIN))
+async def password_unlock(request: Request, body: UnlockIn):
+    await service.unlock_username(username=body.username, actor_id=str(current_account(request).id),
+                                  ip=client_ip(request))
 
 
 @bp.post("/auth/refresh")

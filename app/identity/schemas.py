@@ -24,6 +24,10 @@ class PasswordLoginIn(BaseModel):
     password: str = Field(min_length=1, max_length=128)
 
 
+class UnlockIn(BaseModel):
+    username: str = Field(min_length=1, max_length=64)
+
+
 class RefreshIn(BaseModel):
     refresh_token: str = Field(min_length=1, max_length=256)
 

@@ -146,12 +146,12 @@ async def login_with_password(*, username: str, password: str, device: str = "",
     return account, tokens
 
 
-async def unlock_username(*, username: str, actor_id: str | None = None) -> None:
+async def unlock_username(*, username: str, actor_id: str | None = None, ip: str = "") -> None:
     """Lift a lockout early (an administrator's action)."""
     username = username.strip().lower()
     await runtime.redis_client().delete(_lock_key(username), _fail_key(username))
     await audit.record(action="auth.password.unlock", actor_id=actor_id, target_type="username",
-                       target_id=username)
+                       target_id=username, ip=ip)
 
 
 # --- refresh and logout ---------------------------------------------------------------------------

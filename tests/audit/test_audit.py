@@ -88,6 +88,20 @@ class TestReader:
         verify = await client.get("/api/v1/audit/verify", headers=headers)
         assert verify.status_code == 200 and verify.json()["ok"] is True and verify.json()["checked"] == 6
 
+    async def test_time_filters(self, client, rt):
+        clock.freeze(clock.now())
+        await service.record(action="early")
+        clock.advance(timedelta(days=2))
+        await service.record(action="late")
+        headers = await auth_headers(await make_account(Role.ADMIN))
+        cut = (clock.local_now() - timedelta(days=1)).replace(tzinfo=None).isoformat()
+        for params, expected in (({"since": cut}, ["late"]), ({"until": cut}, ["early"]),
+                                 ({"since": cut + "+08:00"}, ["late"])):
+            r = await client.get("/api/v1/audit/events", params=params, headers=headers)
+            assert r.status_code == 200 and [e["action"] for e in r.json()["items"]] == expected
+        r = await client.get("/api/v1/audit/events", params={"since": "yesterday"}, headers=headers)
+        assert r.status_code == 422
+
     async def test_only_admins(self, client, rt):
         for role in (Role.RESIDENT, Role.REVIEWER, Role.COUNTER):
             r = await client.get("/api/v1/audit/events", headers=await auth_headers(await make_account(role)))

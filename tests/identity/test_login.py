@@ -9,7 +9,7 @@ from app.core import clock
 from app.core.crypto import blind_index, decrypt
 from app.identity import limits
 from app.identity.models import Account, Role
-from tests.factories import bearer, make_account, wechat_login
+from tests.factories import auth_headers, bearer, make_account, wechat_login
 
 PASSWORD = "Str0ng!Pass#2026"
 
@@ -90,6 +90,22 @@ class TestPasswordLogin:
         assert await AuditEvent.filter(action="auth.password.login", outcome="locked").count() == 1
         clock.advance(timedelta(minutes=15, seconds=2))
         assert (await password_login(client, staff.username)).status_code == 200
+
+    async def test_admin_can_unlock(self, client, rt):
+        staff = await make_account(Role.AGENT, password=PASSWORD)
+        for _ in range(5):
+            await password_login(client, staff.username, "bad")
+        assert (await password_login(client, staff.username)).status_code == 423
+        other = await make_account(Role.REVIEWER)
+        r = await client.post("/api/v1/auth/password/unlock", json={"username": staff.username},
+                              headers=await auth_headers(other))
+        assert r.status_code == 403
+        admin = await make_account(Role.ADMIN)
+        r = await client.post("/api/v1/auth/password/unlock", json={"username": staff.username},
+                              headers=await auth_headers(admin))
+        assert r.status_code == 204
+        assert (await password_login(client, staff.username)).status_code == 200
+        assert await AuditEvent.filter(action="auth.password.unlock", actor_id=str(admin.id)).exists()
 
     async def test_failures_outside_the_window_do_not_count(self, client, rt):
         staff = await make_account(Role.AGENT, password=PASSWORD)
