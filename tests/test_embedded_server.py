@@ -28,13 +28,13 @@ def test_embedded_platform_serves_over_http(tmp_path):
     try:
         wait_for_port(port, timeout=30)
         base = f"http://127.0.0.1:{port}"
-        assert httpx.get(f"{base}/readyz").json() == {"status": "ok", "database": "ok", "redis": "ok"}
-        code = httpx.post(f"{base}/wechat-sim/dev/login-code", json={"openid": "demo-resident-zhang"}).json()["code"]
-        login = httpx.post(f"{base}/api/v1/auth/wechat/login", json={"code": code}, timeout=10)
+        assert httpx.get(f"{base}/readyz", timeout=30).json() == {"status": "ok", "database": "ok", "redis": "ok"}
+        code = httpx.post(f"{base}/wechat-sim/dev/login-code", json={"openid": "demo-resident-zhang"}, timeout=30).json()["code"]
+        login = httpx.post(f"{base}/api/v1/auth/wechat/login", json={"code": code}, timeout=30)
         assert login.status_code == 200, login.text
-        me = httpx.get(f"{base}/api/v1/me", headers={"Authorization": f"Bearer {login.json()['access_token']}"})
+        me = httpx.get(f"{base}/api/v1/me", headers={"Authorization": f"Bearer {login.json()['access_token']}"}, timeout=30)
         assert me.json()["id_number"] == "1401**********1234"
-        assert httpx.get(f"{base}/docs/openapi.json").status_code == 200
+        assert httpx.get(f"{base}/docs/openapi.json", timeout=30).status_code == 200
     finally:
         server.terminate()
         output, _ = server.communicate(timeout=20)
