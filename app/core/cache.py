@@ -8,6 +8,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from app.core.errors import ServiceUnavailable
 
+REDIS_POOL_MAX = 64  # per process
 REDIS_DOWN = (RedisConnectionError, RedisTimeoutError, ConnectionError, OSError)
 
 
@@ -16,8 +17,13 @@ def make_redis(url: str) -> redis.Redis:
         import fakeredis
 
         return fakeredis.FakeAsyncRedis(decode_responses=True)
-    return redis.from_url(url, decode_responses=True, socket_timeout=5, socket_connect_timeout=2,
-                          health_check_interval=15, retry_on_timeout=True)
+    # A bounded pool that makes a burst WAIT for a connection (up to 5 s) instead of failing with
+    # MaxConnectionsError: redis-py's default pool refuses the 101st concurrent command, which a
+    # few thousand parked QR long-polls or a login rush easily reach.
+    pool = redis.BlockingConnectionPool.from_url(
+        url, max_connections=REDIS_POOL_MAX, timeout=5, decode_responses=True, socket_timeout=5,
+        socket_connect_timeout=2, health_check_interval=15, retry_on_timeout=True)
+    return redis.Redis.from_pool(pool)
 
 
 def make_pubsub_redis(client: redis.Redis, url: str) -> redis.Redis:

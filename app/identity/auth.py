@@ -9,7 +9,8 @@
   `request.ctx.claims` holds the token claims (`sid` = session family).
 - `get_owned(Model, account, id=...)` / `ensure_owner(row, account)`: another person's record is
   ALWAYS 404 (never 403: do not reveal that it exists). Filter by owner in the query itself.
-- `client_ip(request)`: the caller's address (first X-Forwarded-For hop), for rate limits and audit.
+- `client_ip(request)`: the caller's address, for rate limits and audit: the hop our own proxies
+  saw (PROXIES_COUNT of them append X-Forwarded-For), never a value the client chose.
 - `PERSON_ROLES` (resident, legal person) for `require(*PERSON_ROLES)`.
 """
 
@@ -140,8 +141,7 @@ def current_account(request: Request) -> Account:
 
 
 def client_ip(request: Request) -> str:
-    forwarded = request.headers.get("x-forwarded-for", "")
-    return forwarded.split(",")[0].strip() if forwarded else (request.ip or "")
+    return request.remote_addr or request.ip or ""
 
 
 PERSON_ROLES: tuple[Role, ...] = (Role.RESIDENT, Role.LEGAL_PERSON)

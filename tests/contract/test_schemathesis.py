@@ -8,10 +8,11 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, TEST_DATABASE_URL, TEST_REDIS_URL
 from tests.contract.platform import RESIDENT_LOGINS, STAFF_LOGINS, EmbeddedPlatform
 
 ROLES = ["anonymous", *[r for r in RESIDENT_LOGINS if r != "resident_b"], *STAFF_LOGINS]
@@ -22,8 +23,24 @@ LOGOUT = "/api/v1/auth/logout"
 
 @pytest.fixture(scope="module")
 def platform(tmp_path_factory):
-    with EmbeddedPlatform(tmp_path_factory.mktemp("contract")) as p:
-        yield p
+    """The embedded platform; on the backends under test when TEST_DATABASE_URL / TEST_REDIS_URL
+    are set (CI's second pass), in a database made for this module."""
+    env, db = {}, None
+    if TEST_DATABASE_URL:
+        server = TEST_DATABASE_URL.rsplit("/", 1)[0]
+        db = f"sjt_contract_{int(time.time())}_{os.getpid()}"
+        subprocess.run(["psql", f"{server}/postgres", "-qc", f'CREATE DATABASE "{db}"'], check=True)
+        env.update(DATABASE_URL=f"{server}/{db}", TASK_BROKER="memory")
+    if TEST_REDIS_URL:
+        subprocess.run(["redis-cli", "-u", TEST_REDIS_URL, "flushdb"], check=True, capture_output=True)
+        env["REDIS_URL"] = TEST_REDIS_URL
+    try:
+        with EmbeddedPlatform(tmp_path_factory.mktemp("contract"), extra_env=env) as p:
+            yield p
+    finally:
+        if db:
+            subprocess.run(["psql", f"{server}/postgres", "-qc", f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)'],
+                           check=False)
 
 
 @pytest.fixture(scope="module")
@@ -35,6 +52,8 @@ def tokens(platform):
 def schemathesis(platform: EmbeddedPlatform, token: str | None, *extra: str) -> subprocess.Popen:
     argv = [sys.executable, "-m", "schemathesis.cli", "run", str(ROOT / "api_docs" / "openapi.json"),
             "--url", platform.base, "--max-examples", MAX_EXAMPLES, "--seed", "20260101",
+            # the QR-login poll is a long-poll: `wait` may hold the answer for up to 25 s
+            "--request-timeout", "30",
             "--report-dir", str(platform.log_path.parent / "schemathesis"), *extra]
     if token:
         argv += ["-H", f"Authorization: Bearer {token}"]
