@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 export PYTHONPATH := $(CURDIR)
 
 .PHONY: run test test-python test-miniprogram test-h5 test-browser venv deps h5 migrate seed \
-        api-docs migrations check-migrations bench clean
+        api-docs migrations check-migrations bench clean test-contract test-fault test-security
 
 run: deps h5 migrate seed
 	@$(BIN)/python -m app.cli banner
@@ -47,6 +47,14 @@ test-h5: deps
 
 test-browser: deps
 	@if [ -f h5/package.json ]; then (cd h5 && npm run build --silent && npm run test:browser --silent); fi
+
+# The heavier suites on their own (all of them also run in `make test-python`).
+test-contract: venv
+	$(BIN)/pytest tests/contract
+test-fault: venv
+	$(BIN)/pytest -m fault
+test-security: venv
+	$(BIN)/pytest tests/security
 
 api-docs: venv
 	$(BIN)/python -m app.cli export-openapi

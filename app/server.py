@@ -40,6 +40,7 @@ def create_app(settings: Settings | None = None, *, manage_resources: bool = Tru
     app.config.REQUEST_MAX_SIZE = settings.upload_max_bytes + 256 * 1024
     app.config.GRACEFUL_SHUTDOWN_TIMEOUT = 15
     app.config.FALLBACK_ERROR_FORMAT = "json"
+    app.config.PROXIES_COUNT = settings.proxies_count
     app.config.CORS_ORIGINS = settings.cors_origin_list
     app.config.CORS_ALLOW_HEADERS = ["authorization", "content-type", "idempotency-key",
                                      "x-on-behalf-of", "x-request-id", "x-device"]

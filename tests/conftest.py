@@ -96,6 +96,7 @@ def settings(wechat_sim: str) -> Settings:
         REDIS_URL=TEST_REDIS_URL or "memory://",
         WECHAT_API_BASE=wechat_sim,
         STORAGE_DIR=str(SESSION_DIR / "uploads"),
+        PROXIES_COUNT=1,  # tests act as the one proxy in front: X-Forwarded-For names the client
     )
 
 

@@ -135,7 +135,9 @@ def _document(func: Callable, *, body, query, response, status, summary, tag, se
         op.response(status, {"application/json": component(response)}, "成功")
     else:
         op.response(status, None, "成功")
+    # a body that is not JSON at all is 400 INVALID_JSON (parse_json); a schema-invalid one is 422
     for code in sorted(set(errors) | ({422} if body is not None or query is not None else set())
+                       | ({400} if body is not None else set())
                        | ({401, 403} if secured else set())):
         op.response(code, {"application/json": component(ErrorEnvelope)}, ERROR_STATUSES.get(code, "错误"))
 

@@ -8,10 +8,11 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from app.core.errors import ServiceUnavailable
 
+REDIS_POOL_MAX = 256  # per process
 REDIS_DOWN = (RedisConnectionError, RedisTimeoutError, ConnectionError, OSError)
 
 
-def make_redis(url: str, max_connections: int = 256) -> redis.Redis:
+def make_redis(url: str, max_connections: int = REDIS_POOL_MAX) -> redis.Redis:
     # redis-py's default pool holds 100 connections and raises MaxConnectionsError beyond that;
     # under a burst of requests a blocking pool makes callers wait for a free connection instead.
     if url.startswith("memory://"):

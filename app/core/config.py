@@ -66,6 +66,14 @@ class Settings(BaseSettings):
     wechatpay_notify_url: str = Field("", alias="WECHATPAY_NOTIFY_URL")
 
     cors_origins: str = Field("*", alias="CORS_ORIGINS")
+    # Reverse proxies in front of the API that append X-Forwarded-For (0 = clients connect directly:
+    # the header is ignored, so a client cannot pick its own address for rate limits and audit).
+    # Task delivery: a task whose worker died is redelivered by the Redis stream broker after
+    # TASK_REDELIVER_AFTER seconds; a WeChat send whose worker died mid-call may be retried after
+    # NOTIFY_SEND_LEASE seconds (tests shorten both).
+    task_redeliver_after: int = Field(60, alias="TASK_REDELIVER_AFTER")
+    notify_send_lease: int = Field(60, alias="NOTIFY_SEND_LEASE")
+    proxies_count: int = Field(0, alias="PROXIES_COUNT")
     log_level: str = Field("INFO", alias="LOG_LEVEL")
     log_json: bool = Field(True, alias="LOG_JSON")
     audit_retention_days: int = Field(180, alias="AUDIT_RETENTION_DAYS", ge=180)

@@ -60,13 +60,32 @@ def to_app_error(exc: Exception, request: Request | None = None) -> AppError:
         return NotFound()
     if isinstance(exc, IntegrityError):
         return Conflict("数据冲突，请刷新后重试", code="INTEGRITY_CONFLICT")
-    if isinstance(exc, REDIS_DOWN):
+    if isinstance(exc, REDIS_DOWN) and _raised_in(exc) != "database":
         return ServiceUnavailable("缓存服务暂不可用，请稍后再试", code="CACHE_UNAVAILABLE",
                                   headers={"Retry-After": "5"})
-    if isinstance(exc, OperationalError) or type(exc).__module__.startswith("asyncpg"):
+    if (isinstance(exc, (OperationalError, *REDIS_DOWN)) or type(exc).__module__.startswith("asyncpg")
+            or _raised_in(exc) == "database"):
         return ServiceUnavailable("数据库暂不可用，请稍后再试", code="DATABASE_UNAVAILABLE",
                                   headers={"Retry-After": "5"})
     return AppError("服务器内部错误", code="INTERNAL", status=500)
+
+
+_DB_DRIVERS = ("/asyncpg/", "/tortoise/", "/aiosqlite/")
+
+
+def _raised_in(exc: BaseException) -> str:
+    """'database' when a bare OSError/ConnectionError came out of the database driver (a refused
+    or reset PostgreSQL connection is an OSError too, like a refused Redis one)."""
+    found = ""
+    tb = exc.__traceback__
+    while tb is not None:  # the innermost driver frame decides
+        filename = tb.tb_frame.f_code.co_filename
+        if any(part in filename for part in _DB_DRIVERS):
+            found = "database"
+        elif "/redis/" in filename:
+            found = "cache"
+        tb = tb.tb_next
+    return found or ("cache" if isinstance(exc, REDIS_DOWN) else "")
 
 
 def register(app: Sanic) -> None:

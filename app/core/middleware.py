@@ -30,7 +30,7 @@ def register(app: Sanic) -> None:
     @app.on_request(priority=100)
     async def start(request: Request) -> None:
         incoming = request.headers.get("x-request-id", "")
-        rid = incoming if _VALID_ID.match(incoming) else uuid.uuid4().hex
+        rid = incoming if incoming and _VALID_ID.match(incoming) else uuid.uuid4().hex
         request.ctx.request_id = rid
         request.ctx.started = time.perf_counter()
         request_id_var.set(rid)
@@ -46,7 +46,7 @@ def register(app: Sanic) -> None:
         if request.path.startswith("/api/"):
             response.headers.setdefault("Cache-Control", "no-store")
         started = getattr(request.ctx, "started", None)
-        if started is not None:
+        if started is not None and access.isEnabledFor(logging.INFO):
             access.info("%s %s %s", request.method, request.path, response.status, extra={
                 "method": request.method, "path": request.path, "status": response.status,
                 "duration_ms": round((time.perf_counter() - started) * 1000, 2), "request_id": rid,

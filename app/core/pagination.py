@@ -34,7 +34,10 @@ def decode_cursor(cursor: str) -> tuple[datetime, str]:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         created, row_id = orjson.loads(raw)
-        return datetime.fromisoformat(created), str(row_id)
+        created = datetime.fromisoformat(created)
+        if created.tzinfo is None:
+            raise ValueError("naive timestamp")
+        return created, str(row_id)
     except Exception as exc:  # noqa: BLE001 - any malformed cursor is the client's error
         raise ValidationFailed.field("cursor", "分页游标无效", code="INVALID_CURSOR") from exc
 
@@ -43,6 +46,10 @@ async def paginate(queryset: QuerySet, *, cursor: str | None, limit: int) -> tup
     """One page of `queryset` (newest first) and the cursor of the next page, if any."""
     if cursor:
         created, row_id = decode_cursor(cursor)
+        try:  # a well-formed cursor naming an id of the wrong type is still the client's error
+            row_id = queryset.model._meta.pk.to_python_value(row_id)
+        except (TypeError, ValueError) as exc:
+            raise ValidationFailed.field("cursor", "分页游标无效", code="INVALID_CURSOR") from exc
         queryset = queryset.filter(Q(created_at__lt=created) | Q(created_at=created, id__lt=row_id))
     rows = await queryset.order_by("-created_at", "-id").limit(limit + 1)
     next_cursor = encode_cursor(rows[limit - 1].created_at, rows[limit - 1].id) if len(rows) > limit else None

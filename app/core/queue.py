@@ -23,7 +23,8 @@ def _make_broker() -> AsyncBroker:
 
         url = settings.redis_url if not settings.redis_is_memory else "redis://127.0.0.1:6379/0"
         broker: AsyncBroker = RedisStreamBroker(url, queue_name="sjt:tasks",
-                                                unacknowledged_lock_timeout=30, idle_timeout=60_000)
+                                                unacknowledged_lock_timeout=30,
+                                                idle_timeout=settings.task_redeliver_after * 1000)
     else:
         broker = InMemoryBroker(await_inplace=settings.env == "test", max_async_tasks=50)
     return broker.with_middlewares(SimpleRetryMiddleware(default_retry_count=5, default_retry_label=True))

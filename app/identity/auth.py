@@ -9,16 +9,22 @@
   `request.ctx.claims` holds the token claims (`sid` = session family).
 - `get_owned(Model, account, id=...)` / `ensure_owner(row, account)`: another person's record is
   ALWAYS 404 (never 403: do not reveal that it exists). Filter by owner in the query itself.
-- `client_ip(request)`: the caller's address (first X-Forwarded-For hop), for rate limits and audit.
+- `client_ip(request)`: the caller's address, for rate limits and audit: the hop our own proxies
+  saw (PROXIES_COUNT of them append X-Forwarded-For), never a value the client chose.
 - `PERSON_ROLES` (resident, legal person) for `require(*PERSON_ROLES)`.
 """
 
 from __future__ import annotations
 
+import copy
 import ipaddress
+import time
 from typing import Awaitable, Callable, Iterable
 
 from sanic import Request
+from tortoise.signals import post_delete, post_save
+
+from app.core import runtime
 
 from app.core.errors import Forbidden, NotFound, Unauthorized
 from app.identity.models import Account, AccountStatus, Role
@@ -43,6 +49,51 @@ def bearer_token(request: Request) -> str | None:
     return token.strip()
 
 
+# Accounts read by `authenticate`, per worker: id -> (monotonic deadline, version, Account).
+# An entry is used only while the account's version in Redis (`acct:ver:<id>`, bumped by every
+# save/delete of an Account, fetched in the same round trip as the session check) is unchanged, and
+# for at most ACCOUNT_CACHE_TTL seconds (the bound for writes that bypass model signals, e.g. a
+# queryset `.update()`). Each request gets its own copy of the row.
+ACCOUNT_CACHE_TTL = 5.0
+_ACCOUNT_CACHE_MAX = 10_000
+_accounts: dict[str, tuple[float, str | None, Account]] = {}
+
+
+def account_version_key(account_id) -> str:
+    return f"acct:ver:{account_id}"
+
+
+async def account_changed(account_id) -> None:
+    """Forget cached copies of this account in every worker (call after a bulk `.update()`)."""
+    _accounts.pop(str(account_id), None)
+    redis = runtime.rt.redis
+    if redis is not None:
+        await redis.incr(account_version_key(account_id))
+
+
+@post_save(Account)
+async def _account_saved(sender, instance, created, using_db, update_fields) -> None:
+    if not created:
+        await account_changed(instance.id)
+
+
+@post_delete(Account)
+async def _account_deleted(sender, instance, using_db) -> None:
+    await account_changed(instance.id)
+
+
+async def _load_account(account_id: str, version: str | None) -> Account | None:
+    entry = _accounts.get(account_id)
+    if entry is not None and entry[0] > time.monotonic() and entry[1] == version:
+        return copy.copy(entry[2])
+    account = await Account.get_or_none(id=account_id)
+    if account is not None:
+        if len(_accounts) >= _ACCOUNT_CACHE_MAX:
+            _accounts.clear()
+        _accounts[account_id] = (time.monotonic() + ACCOUNT_CACHE_TTL, version, copy.copy(account))
+    return account
+
+
 async def authenticate(request: Request) -> Account:
     """The account behind the request's bearer token (401 when missing or invalid)."""
     cached = getattr(request.ctx, "account", None)
@@ -52,7 +103,14 @@ async def authenticate(request: Request) -> Account:
     if token is None:
         raise Unauthorized()
     claims = verify_access_token(token)
-    account = await Account.get_or_none(id=claims["sub"])
+    sid = claims.get("sid")
+    if not sid or not isinstance(claims["sub"], str):
+        raise Unauthorized("登录凭证无效", code="TOKEN_INVALID")
+    # one Redis round trip for everything the per-request checks need
+    revoked, seen, version = await runtime.redis_client().mget(
+        _sessions._revoked_key(sid), _sessions._seen_key(sid), account_version_key(claims["sub"]))
+    request.ctx.session_state = {"revoked": revoked, "seen": seen}
+    account = await _load_account(claims["sub"], version)
     if account is None or account.status != AccountStatus.ACTIVE:
         raise Unauthorized("账号不可用", code="ACCOUNT_DISABLED")
     for check in _session_checks:

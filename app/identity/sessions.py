@@ -136,17 +136,18 @@ async def session_check(request: Request, claims: dict, account: Account) -> Non
     sid = claims.get("sid")
     if not sid:
         raise Unauthorized("登录凭证无效", code="TOKEN_INVALID")
-    redis = runtime.redis_client()
+    state = getattr(request.ctx, "session_state", None)  # fetched by authenticate in one MGET
+    if state is None:
+        revoked, seen = await runtime.redis_client().mget(_revoked_key(sid), _seen_key(sid))
+    else:
+        revoked, seen = state["revoked"], state["seen"]
+    if revoked:
+        raise Unauthorized("登录已退出，请重新登录", code="SESSION_REVOKED")
     if _is_staff(account.role):
-        revoked, seen = await redis.mget(_revoked_key(sid), _seen_key(sid))
-        if revoked:
-            raise Unauthorized("登录已退出，请重新登录", code="SESSION_REVOKED")
         idle = runtime.settings().staff_idle_timeout
         if seen is None or clock.now().timestamp() - float(seen) > idle:
             raise Unauthorized(f"超过{idle // 60}分钟未操作，请重新登录", code="SESSION_IDLE_TIMEOUT")
         await _touch(sid)
-    elif await redis.exists(_revoked_key(sid)):
-        raise Unauthorized("登录已退出，请重新登录", code="SESSION_REVOKED")
 
 
 add_session_check(session_check)

@@ -127,8 +127,26 @@ def issue_access_token(*, account_id: str, role: str, session_id: str, extra: di
     return token, ttl
 
 
+# Signature-checked claims per token, per worker (an ES256 verify costs more CPU than the rest of a
+# cached read). Only the signature/kid/iss/aud result is reused: the key must still be live and
+# the time checks run on every call.
+_VERIFIED_MAX = 20_000
+_verified: dict[str, tuple[str, dict]] = {}
+
+
 def verify_access_token(token: str) -> dict:
     """Claims of a valid access token; Unauthorized for anything else (alg pinned to ES256)."""
+    hit = _verified.get(token)
+    if hit is not None and _find_key(hit[0]) is not None:
+        return _check_claims(dict(hit[1]))
+    kid, claims = _verify_signature(token)
+    if len(_verified) >= _VERIFIED_MAX:
+        _verified.clear()
+    _verified[token] = (kid, dict(claims))
+    return _check_claims(claims)
+
+
+def _verify_signature(token: str) -> tuple[str, dict]:
     settings = runtime.settings()
     try:
         header = jwt.get_unverified_header(token)
@@ -147,6 +165,10 @@ def verify_access_token(token: str) -> dict:
                                      "verify_exp": False, "verify_iat": False, "verify_nbf": False})
     except jwt.PyJWTError:
         raise Unauthorized("登录凭证无效", code="TOKEN_INVALID") from None
+    return key.kid, claims
+
+
+def _check_claims(claims: dict) -> dict:
     now = clock.now().timestamp()
     if not isinstance(claims["exp"], int) or claims["exp"] <= now:
         raise Unauthorized("登录已过期，请重新登录", code="TOKEN_EXPIRED")

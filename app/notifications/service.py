@@ -7,13 +7,21 @@ from datetime import timedelta
 
 from tortoise.expressions import Q
 
-from app.core import clock
+from app.core import clock, runtime
 from app.core.errors import NotFound
 from app.core.pagination import paginate
 from app.core.transactions import after_commit
 from app.notifications.models import Message
 
-SEND_LEASE = 60  # seconds
+
+RESEND_BATCH = 200
+NEVER_RUN_AFTER = timedelta(minutes=5)  # a queued send not even started by then was lost
+RESEND_WINDOW = timedelta(days=1)
+
+
+def send_lease() -> int:
+    """Seconds a started send owns the message; after that a retry may send it."""
+    return runtime.settings().notify_send_lease
 
 
 async def notify(*, account_id: uuid.UUID | str, kind: str, title: str, body: str, link: str = "",
@@ -69,7 +77,7 @@ async def deliver_wechat(*, message_id: str) -> str:
     # a lease that expires, so the queue's retry sends it later.
     now = clock.now()
     claimed = await Message.filter(
-        Q(wechat_claimed_at=None) | Q(wechat_claimed_at__lt=now - timedelta(seconds=SEND_LEASE)),
+        Q(wechat_claimed_at=None) | Q(wechat_claimed_at__lt=now - timedelta(seconds=send_lease())),
         id=message.id, wechat_sent_at=None,
     ).update(wechat_claimed_at=now)
     if not claimed:
@@ -84,3 +92,21 @@ async def deliver_wechat(*, message_id: str) -> str:
         raise
     await Message.filter(id=message.id).update(wechat_sent_at=clock.now(), wechat_error=None)
     return "sent"
+
+
+async def resend_pending() -> int:
+    """Queue again every WeChat send that a dead worker left behind (lease expired, never sent) or
+    that was queued but never started; `deliver_wechat`'s lease keeps each send exactly once.
+    Runs every minute: it does not rely on the broker redelivering an unacknowledged task."""
+    from app.notifications.tasks import send_wechat_message
+
+    now = clock.now()
+    stale = now - timedelta(seconds=send_lease())
+    ids = await Message.filter(
+        Q(wechat_claimed_at__lt=stale) | Q(wechat_claimed_at=None, wechat_error=None,
+                                           created_at__lt=now - NEVER_RUN_AFTER),
+        wechat_sent_at=None, wechat__not_isnull=True, created_at__gte=now - RESEND_WINDOW,
+    ).order_by("created_at").limit(RESEND_BATCH).values_list("id", flat=True)
+    for message_id in ids:
+        await send_wechat_message.kiq(str(message_id))
+    return len(ids)

@@ -10,3 +10,10 @@ async def send_wechat_message(message_id: str) -> str:
     from app.notifications.service import deliver_wechat
 
     return await deliver_wechat(message_id=message_id)
+
+
+@broker.task(task_name="notifications.resend_pending", schedule=[{"cron": "* * * * *"}])
+async def resend_pending() -> int:
+    from app.notifications.service import resend_pending as run
+
+    return await run()

@@ -182,9 +182,15 @@ class TestWaiting:
         assert result == {"state": "pending"} and time.monotonic() - started >= 0.9
 
     async def test_many_waiters_share_one_subscription_and_a_publish_from_another_connection_wakes_them(self, rt):
+        # PUBSUB NUMSUB counts the whole Redis server, which other processes may share: count the delta
+        others = (await rt.redis.pubsub_numsub(qr.CHANNEL))[0][1]
         tickets = [await service.create_qr_login(user_agent=WEB_UA, ip="127.0.0.1") for _ in range(20)]
         waiters = [asyncio.create_task(service.poll_qr_login(ticket=t["ticket"], poll_token=t["poll_token"],
                                                              known="pending", wait=20)) for t in tickets]
+        await asyncio.sleep(0.3)
+        hub = qr._hub()
+        assert len(hub.waiters) == 20 and hub.task is not None
+        assert (await rt.redis.pubsub_numsub(qr.CHANNEL))[0][1] == others + 1
         # "another worker": its own connection to the same Redis scans the first ticket
         other = (make_redis(TEST_REDIS_URL) if TEST_REDIS_URL else
                  fakeredis.FakeAsyncRedis(host=rt.redis.connection_pool.connection_kwargs["host"],

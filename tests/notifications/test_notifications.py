@@ -90,3 +90,44 @@ class TestAfterCommit:
                 await service.notify(account_id=account.id, kind="licence", title="t", body="b", wechat=data)
                 raise RuntimeError("rolled back")
         assert sent() == 1
+
+class TestResendPending:
+    """A send left behind by a dead worker is queued again, and still reaches WeChat once."""
+
+    async def _stuck(self, account, *, claimed_ago: float | None, error: str | None = None):
+        from datetime import timedelta
+
+        from app.core import clock
+        from app.notifications.models import Message
+
+        msg = await Message.create(account_id=account.id, kind="licence", title="t", body="b",
+                                   wechat={"template": "licence", "data": {"thing1": thing("结婚证")}},
+                                   wechat_error=error,
+                                   wechat_claimed_at=None if claimed_ago is None
+                                   else clock.now() - timedelta(seconds=claimed_ago))
+        return msg
+
+    async def test_expired_lease_is_sent_exactly_once(self, rt, sim):
+        account = await make_account()
+        msg = await self._stuck(account, claimed_ago=service.send_lease() + 5)
+        fresh = await self._stuck(account, claimed_ago=1)  # a live worker is sending this one
+        assert await service.resend_pending() == 1
+        assert await service.resend_pending() == 0
+        sent = sim.get("dev/messages", params={"touser": account.openid}).json()["messages"]
+        assert len(sent) == 1
+        await msg.refresh_from_db()
+        await fresh.refresh_from_db()
+        assert msg.wechat_sent_at is not None and fresh.wechat_sent_at is None
+
+    async def test_never_started_sends_are_queued_after_a_while(self, rt, sim):
+        from datetime import timedelta
+
+        from app.core import clock
+
+        account = await make_account()
+        await self._stuck(account, claimed_ago=None)
+        await self._stuck(account, claimed_ago=None, error="no openid")  # given up: not retried
+        assert await service.resend_pending() == 0  # may still be in the queue
+        clock.advance(timedelta(minutes=6))
+        assert await service.resend_pending() == 1
+        assert len(sim.get("dev/messages", params={"touser": account.openid}).json()["messages"]) == 1

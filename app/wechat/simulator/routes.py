@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import base64
 import os
 import time
@@ -99,6 +101,9 @@ def make_blueprint(settings: Settings, url_prefix: str = "/wechat-sim") -> Bluep
             return _err(47003, f"argument invalid! {bad} invalid")
         if state.over_rate("subscribe_send"):
             return _err(45011, "api minute-quota reach limit")
+        if state.send_delay:
+            # a caller that disconnects meanwhile cancels this handler: WeChat never got the message
+            await asyncio.sleep(state.send_delay)
         state.messages.append({"touser": data["touser"], "template_id": data["template_id"],
                                "page": data.get("page"), "data": data["data"], "sent_at": time.time()})
         return json({"errcode": 0, "errmsg": "ok", "msgid": int(time.time() * 1000)})
@@ -143,7 +148,10 @@ def make_blueprint(settings: Settings, url_prefix: str = "/wechat-sim") -> Bluep
         data = body(request)
         if isinstance(data.get("rate_per_minute"), int):
             state.rate_per_minute = data["rate_per_minute"]
-        return json({"rate_per_minute": state.rate_per_minute, "appid": state.appid})
+        if isinstance(data.get("send_delay"), (int, float)):
+            state.send_delay = float(data["send_delay"])
+        return json({"rate_per_minute": state.rate_per_minute, "appid": state.appid,
+                     "send_delay": state.send_delay})
 
     bp.ctx.pay = sim_pay.PayState(creds=load_pay_credentials(settings.data_dir), appid=state.appid)
     sim_pay.register(bp, bp.ctx.pay, url_prefix)

@@ -25,6 +25,7 @@ class SimState:
     sms: list[dict] = field(default_factory=list)
     calls: dict[str, deque] = field(default_factory=dict)
     rate_per_minute: int = 1000
+    send_delay: float = 0.0  # seconds a subscribe-message send takes (fault tests: a slow WeChat)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def mint_login_code(self, openid: str, unionid: str | None = None) -> str:

@@ -1,0 +1,74 @@
+"""Profile one endpoint in-process with pyinstrument: `python -m bench.profile /api/v1/me [n]`.
+
+Builds the platform against PostgreSQL + Redis (a temporary database), opens the resources,
+then calls the path n times over ASGI with a resident's token and prints the call tree."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import os
+import subprocess
+import sys
+import time
+
+from bench.servers import PG, REDIS, ROOT
+
+PY = sys.executable
+
+
+async def main(path: str, n: int, env: dict) -> None:
+    import httpx
+    from pyinstrument import Profiler
+    from sanic import Sanic
+
+    from app.core.config import load_settings
+    from app.core.resources import close_resources, open_resources
+    from app.server import create_app
+
+    Sanic.test_mode = True
+    settings = load_settings()
+    app = create_app(settings, manage_resources=False, name="prof")
+    resources = await open_resources(settings, role="profile")
+    from app.identity.models import Account
+    from app.identity.sessions import start_session
+    from tests.conftest import Lifespan
+
+    account = await Account.get(openid="demo-resident-zhang")
+    token = (await start_session(account, channel="bench"))["access_token"]
+    try:
+        async with Lifespan(app):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://x") as client:
+                headers = {"Authorization": f"Bearer {token}"}
+                for _ in range(50):
+                    assert (await client.get(path, headers=headers)).status_code == 200
+                profiler = Profiler(interval=0.0005, async_mode="enabled")
+                started = time.perf_counter()
+                profiler.start()
+                for _ in range(n):
+                    await client.get(path, headers=headers)
+                profiler.stop()
+                print(f"{n} requests in {time.perf_counter() - started:.2f}s")
+                print(profiler.output_text(unicode=True, color=False, show_all=False))
+    finally:
+        await close_resources(resources)
+
+
+if __name__ == "__main__":
+    path = sys.argv[1] if len(sys.argv) > 1 else "/api/v1/me"
+    n = int(sys.argv[2]) if len(sys.argv) > 2 else 500
+    db = f"sjt_prof_{int(time.time())}"
+    env = {"SJT_ENV": "production", "DATABASE_URL": f"{PG}/{db}", "REDIS_URL": REDIS, "TASK_BROKER": "redis",
+           "DATA_DIR": f"/tmp/{db}", "WECHAT_SIMULATOR": "false", "LOG_LEVEL": "WARNING",
+           "DATA_KEY": base64.b64encode(os.urandom(32)).decode(),
+           "BLIND_INDEX_KEY": base64.b64encode(os.urandom(32)).decode(), "WECHAT_API_BASE": "http://127.0.0.1:9/"}
+    os.environ.update(env)
+    subprocess.run(["psql", PG + "/postgres", "-qc", f'CREATE DATABASE "{db}"'], check=True)
+    try:
+        for command in ("migrate", "seed"):
+            subprocess.run([PY, "-m", "app.cli", command], cwd=ROOT, env={**os.environ}, check=True,
+                           capture_output=True)
+        asyncio.run(main(path, n, env))
+    finally:
+        subprocess.run(["psql", PG + "/postgres", "-qc", f'DROP DATABASE IF EXISTS "{db}"'], check=False)
