@@ -33,10 +33,13 @@ STAFF = [
      "hall_code": "SX-140100-ZWFW", "region_code": "140100"},
     {"username": "counter.zhou", "display_name": "周洁（清徐县政务服务中心）", "role": Role.COUNTER,
      "hall_code": "SX-140121-ZWFW", "region_code": "140121"},
-    {"username": "reviewer.wu", "display_name": "吴强（太原市行政审批服务管理局）", "role": Role.REVIEWER,
-     "department": "太原市行政审批服务管理局", "region_code": "140100"},
-    {"username": "reviewer.zheng", "display_name": "郑芳（晋中市行政审批服务管理局）", "role": Role.REVIEWER,
-     "department": "晋中市行政审批服务管理局", "region_code": "140700"},
+    # A reviewer sees the items of their department within their region (GB/T 2260 prefix).
+    {"username": "reviewer.wu", "display_name": "吴强（太原市市场监督管理局）", "role": Role.REVIEWER,
+     "department": "市场监管", "region_code": "140100"},
+    {"username": "reviewer.zheng", "display_name": "郑芳（清徐县民政局）", "role": Role.REVIEWER,
+     "department": "民政", "region_code": "140121"},
+    {"username": "reviewer.li", "display_name": "李娜（山西省人力资源和社会保障厅）", "role": Role.REVIEWER,
+     "department": "人社", "region_code": "140000"},
     {"username": "admin", "display_name": "平台管理员", "role": Role.ADMIN, "region_code": "140000"},
 ]
 
