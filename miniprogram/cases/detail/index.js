@@ -1,4 +1,5 @@
 const applications = require('../../services/applications')
+const catalog = require('../../services/catalog')
 const elder = require('../../utils/elder')
 const { formatDate } = require('../../utils/date')
 const { yuan } = require('../../utils/money')
@@ -6,7 +7,7 @@ const { yuan } = require('../../utils/money')
 Page({
   data: {
     elder: false, id: '', app: null, statusText: '', dueDate: '', actions: {}, events: [], fee: '',
-    ratings: applications.RATINGS, score: 0, comment: '',
+    ratings: applications.RATINGS, aspects: applications.ASPECTS, picked: {}, score: 0, comment: '', evaluations: [],
     deliveryMethod: 'pickup', address: { name: '', phone: '', detail: '' },
   },
   onLoad(query) {
@@ -18,13 +19,21 @@ Page({
   },
   async refresh() {
     const app = await applications.get({ id: this.data.id })
+    const done = ['approved', 'completed'].includes(app.status)
+    const [evaluation, item] = await Promise.all([
+      app.status === 'completed' ? applications.evaluation({ id: app.id }, { silent: true }).catch(() => null) : null,
+      done ? catalog.getItem({ code: app.item_code }, { silent: true }).catch(() => null) : null,
+    ])
+    const evaluations = ((evaluation && evaluation.evaluations) || []).map((e) => ({ ...e, kindText: e.kind === 'supplement' ? '追评' : '评价' }))
     this.setData({
       app,
       statusText: app.status_label || applications.statusLabel(app.status),
-      dueDate: formatDate(app.due_date),
-      actions: applications.actions(app),
-      events: app.timeline || app.events || [],
-      fee: yuan(app.payment ? app.payment.amount_fen : app.fee_fen),
+      dueDate: formatDate(app.status === 'submitted' ? app.accept_deadline : app.due_date),
+      overdue: app.urgency === 'red',
+      evaluations,
+      actions: applications.actions(app, { evaluations, deliverable: Boolean(item && item.deliverable) }),
+      events: app.timeline || [],
+      fee: yuan(app.fee_fen),
     })
   },
   onCorrect() {
@@ -42,6 +51,9 @@ Page({
       },
     })
   },
+  onAsk(e) {
+    wx.navigateTo({ url: e.currentTarget.dataset.url })
+  },
   onPay() {
     wx.navigateTo({ url: `/pay/pay/index?application_id=${this.data.id}` })
   },
@@ -52,6 +64,10 @@ Page({
   onComment(e) {
     this.setData({ comment: e.detail.value })
   },
+  onAspect(e) {
+    const v = e.currentTarget.dataset.value
+    this.setData({ [`picked.${v}`]: !this.data.picked[v] })
+  },
   async onRate() {
     if (!this.data.score) {
       wx.showToast({ title: '请选择评价等级', icon: 'none' })
@@ -61,8 +77,12 @@ Page({
       wx.showToast({ title: '请说明不满意的原因，便于整改', icon: 'none' })
       return
     }
-    await applications.evaluate({ id: this.data.id, score: this.data.score, comment: this.data.comment.trim() })
+    const aspects = Object.keys(this.data.picked).filter((k) => this.data.picked[k])
+    const body = { id: this.data.id, score: this.data.score, comment: this.data.comment.trim(), aspects }
+    if (this.data.actions.canSupplement) await applications.supplement(body)
+    else await applications.evaluate(body)
     wx.showToast({ title: '感谢您的评价', icon: 'success' })
+    this.setData({ score: 0, comment: '', picked: {} })
     await this.refresh()
   },
   // 结果领取：窗口自取或邮寄（寄递）

@@ -24,8 +24,9 @@ const missing = (needs) => needs.filter((op) => {
 })
 
 const OPENID = 'demo-resident-zhang'
-const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000'
-  + '1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082', 'hex')
+// an 8×8 PNG that decodes (POST files checks images by decoding them)
+const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000080000000808020000004b6d29dc'
+  + '0000001449444154789c633c2127c7800d3061151db41200d0ca01143e63a8990000000049454e44ae426082', 'hex')
 
 let api
 let wx
@@ -235,16 +236,24 @@ const STEPS = [
     after: ['login'],
     needs: ['GET /items', 'GET /items/{code}'],
     async run() {
+      // pinyin initials of 社保卡 (an alias of 社会保障卡申领)
       const search = loadPage('catalog/search/index')
-      await search.load({ q: '' })
-      expect(search.data.items.length).toBeGreaterThan(0)
-      const pick = search.data.items.find((i) => i.mobile_enabled !== false && i.online_depth >= 3) || search.data.items[0]
+      await search.load({ q: 'sbk' })
+      const pick = search.data.items.find((i) => i.name === '社会保障卡申领')
+      expect(pick).toBeTruthy()
+      expect(pick.online_depth).toBeGreaterThanOrEqual(3)
       const guide = loadPage('catalog/guide/index')
       await guide.load({ code: pick.code })
       expect(guide.data.item.code).toBe(pick.code)
-      expect(guide.data.timeLimit).toMatch(/工作日/)
+      expect(guide.data.timeLimit).toMatch(/^法定\d+个工作日，承诺\d+个工作日/)
+      expect(guide.data.fee).toBe('不收费')
+      expect(guide.data.canApply).toBe(true)
+      expect(guide.data.materials.find((m) => m.license_type).walletLabel).toMatch(/免提交/)
+      expect(guide.data.halls.length).toBeGreaterThan(0)
       ctx.itemCode = pick.code
-      ctx.bookable = search.data.items.find((i) => i.bookable)
+      const all = loadPage('catalog/search/index')
+      await all.load({ q: '' })
+      ctx.bookable = all.data.items.find((i) => i.bookable && i.audience !== 'legal_person')
     },
   },
   {
@@ -254,28 +263,50 @@ const STEPS = [
     async run() {
       const form = loadPage('apply/form/index')
       await form.load({ code: ctx.itemCode })
+      expect(form.data.fields.length).toBeGreaterThan(0)
+      // what a resident types: the schema's own examples, or the first option
       form.data.fields.forEach((f) => {
-        let value = '测试内容'
+        let value = f.example
         if (f.widget === 'select') value = f.options[0].value
-        else if (f.widget === 'number') value = '1'
-        else if (f.widget === 'switch') value = false
-        else if (f.widget === 'date') value = '2026-12-01'
-        else if (f.inputType === 'idcard') value = '14010519900101123X'
+        else if (f.name === 'phone') value = '13912345678'
+        else if (value === undefined) value = f.widget === 'switch' ? false : f.widget === 'number' ? '1' : '测试内容'
         form.setData({ [`form.${f.name}`]: value })
       })
+      expect(require('../../utils/schema-form').validate(form.data.item.form_schema, form.data.form)).toEqual({})
+      // a required material missing is caught before any request
+      const before = wx.requests().length
+      expect(await form.onSubmit()).toBeNull()
+      expect(wx.toasts().pop()).toMatch(/^请提供：/)
+      expect(wx.requests().length).toBe(before)
+      // photos through the material picker: wx.chooseMedia → wx.uploadFile → the real POST files
       const value = {}
       for (const m of form.data.materials.filter((x) => x.required)) {
         const [file] = await require('../../services/files').pickAndUpload({ count: 1 })
-        value[m.code] = { files: [{ id: file.id, name: 'photo.png' }] }
+        expect(file).toMatchObject({ content_type: 'image/png', original_name: 'photo.png' })
+        value[m.code] = { files: [{ id: file.id, name: file.original_name }] }
       }
+      const uploads = wx.callsOf('uploadFile')
+      expect(uploads.length).toBe(Object.keys(value).length)
+      expect(new URL(uploads[0].url).pathname).toBe('/api/v1/files')
+      expect(uploads[0].name).toBe('file')
       form.onMaterials({ detail: { value } })
       const result = await form.onSubmit()
       expect(result && result.id).toBeTruthy()
+      expect(result.status).toBe('submitted')
+      expect(result.accept_deadline).toBeTruthy() // the 5-working-day acceptance clock runs
       expect(wx.callsOf('requestSubscribeMessage').length).toBeGreaterThan(0)
+      const seq = wx.requests().map((r) => `${r.method} ${new URL(r.url).pathname.replace(/[0-9a-f-]{36}/, '{id}')}`)
+      expect(seq).toEqual(expect.arrayContaining(['POST /api/v1/applications', 'POST /api/v1/applications/{id}/submit']))
+      expect(wx.callsOf('redirectTo').pop().url).toBe(`/cases/detail/index?id=${result.id}`)
       const detail = loadPage('cases/detail/index')
       await detail.load({ id: result.id })
-      expect(['submitted', 'accepted', 'approved', 'completed']).toContain(detail.data.app.status)
+      expect(detail.data.app.status).toBe('submitted')
+      expect(detail.data.app.materials[Object.keys(value)[0]].file_ids).toEqual([value[Object.keys(value)[0]].files[0].id])
       expect(detail.data.events.length).toBeGreaterThan(0)
+      expect(detail.data.actions.canWithdraw).toBe(true)
+      const list = loadPage('cases/list/index')
+      await list.load({})
+      expect(list.data.items.map((a) => a.id)).toContain(result.id)
     },
   },
   {

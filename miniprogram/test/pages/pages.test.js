@@ -8,8 +8,10 @@ const session = require('../../utils/session')
 const elder = require('../../utils/elder')
 
 const ITEM = {
-  code: '11140000MB1234567X-HK-01', name: '户口迁移', department: '公安厅', type: '行政确认', online_depth: 4,
-  mobile_enabled: true, bookable: true, fee_fen: 0, legal_days: 20, promised_days: 5, conditions: '本省户籍居民',
+  // GET items/{code}'s shape (ItemDetail in api_docs/openapi.json)
+  code: '140100-07-0101', name: '户口迁移', department: '公安', type: '行政确认', online_depth: 4, online_depth_label: '全程网办',
+  mobile_enabled: true, bookable: true, deliverable: true, conditions: '本省户籍居民',
+  limits: { legal_days: 20, promised_days: 5, visits: 0 }, fee: { charged: false, amount_fen: 0, basis: '', nontax_code: null },
   form_schema: {
     type: 'object', required: ['reason', 'people'],
     properties: {
@@ -18,8 +20,8 @@ const ITEM = {
     },
   },
   materials: [
-    { code: 'M01', name: '居民身份证', required: true, license_type: 'id_card', format: '电子版', copies: 1 },
-    { code: 'M02', name: '结婚证', required: false, condition: '投靠配偶时', format: '电子版', copies: 1 },
+    { code: 'M01', name: '居民身份证', required: true, license_type: 'id_card', license_name: '居民身份证', format: '电子版', copies: 1, original: 'original', original_label: '原件', sample_url: null, template_url: null },
+    { code: 'M02', name: '结婚证', required: false, condition: '投靠配偶时', license_type: null, license_name: null, format: '电子版', copies: 1, original: 'copy', original_label: '复印件', sample_url: '/api/v1/items/140100-07-0101/materials/M02/sample', template_url: null },
   ],
   halls: [{ id: 'hall-1', name: '太原市政务服务中心', address: '长风街', phone: '0351-1234567', latitude: 37.8, longitude: 112.5 }],
 }
@@ -93,8 +95,13 @@ describe('catalogue guide', () => {
   test('guide sections, halls, apply and book buttons', async () => {
     wx.responder = router({ [`GET /api/v1/items/${encodeURIComponent(ITEM.code)}`]: { statusCode: 200, data: ITEM } })
     const page = await loadPage('catalog/guide/index').load({ code: ITEM.code })
-    expect(page.data).toMatchObject({ fee: '不收费', timeLimit: '法定20个工作日，承诺5个工作日', canApply: true, canBook: true, depthLabel: '全程网办' })
-    expect(page.data.materials.map((m) => [m.requiredLabel, m.walletLabel])).toEqual([['必需', '可用电子证照免提交'], ['视情形：投靠配偶时', '']])
+    expect(page.data).toMatchObject({ fee: '不收费', timeLimit: '法定20个工作日，承诺5个工作日，零跑动', canApply: true, canBook: true, depthLabel: '全程网办' })
+    expect(page.data.materials.map((m) => [m.requiredLabel, m.walletLabel])).toEqual([['必需', '可用电子证照（居民身份证）免提交'], ['视情形：投靠配偶时', '']])
+    // the sample is a PDF the API generates: downloaded, then opened
+    page.fire('onSample', { dataset: { url: ITEM.materials[1].sample_url } })
+    await new Promise((r) => setTimeout(r, 0))
+    expect(wx.callsOf('downloadFile')[0].url).toBe(`http://127.0.0.1:8000${ITEM.materials[1].sample_url}`)
+    expect(wx.callsOf('openDocument')[0]).toMatchObject({ fileType: 'pdf' })
     page.fire('onMap', { dataset: { index: 0 } })
     expect(wx.callsOf('openLocation')[0]).toMatchObject({ name: '太原市政务服务中心' })
     page.onBook()
@@ -109,7 +116,7 @@ describe('apply', () => {
     const bodies = {}
     wx.responder = router({
       [itemRoute]: { statusCode: 200, data: ITEM },
-      'GET /api/v1/wallet/licenses': { statusCode: 200, data: { items: [{ id: 'lic-1', type: 'id_card', name: '居民身份证', status: 'valid' }] } },
+      'GET /api/v1/wallet/licenses': { statusCode: 200, data: { items: [{ id: 'lic-1', type: 'id_card', type_name: '居民身份证', identifier: '1401**********1234', status: 'valid', status_label: '有效' }] } },
       'POST /api/v1/applications': (o) => { bodies.create = o.data; return { statusCode: 201, data: { group_id: 'g1', items: [{ id: 'app-1', status: 'draft' }] } } },
       'POST /api/v1/applications/app-1/submit': (o) => { bodies.submit = o.data; return { statusCode: 200, data: { id: 'app-1', status: 'submitted' } } },
     })
@@ -175,14 +182,23 @@ describe('apply', () => {
 describe('cases', () => {
   test('timeline, rating (bad ratings need a reason), delivery by mail', async () => {
     const posted = {}
-    let app = { id: 'app-1', item_name: '户口迁移', status: 'completed', deliverable: true, timeline: [{ label: '已办结', at: '2026-11-20T02:00:00Z' }] }
+    let app = { id: 'app-1', item_code: ITEM.code, item_name: '户口迁移', status: 'completed', status_label: '已办结', fee_fen: 0, paid: false, urgency: 'none', corrections: [],
+      timeline: [{ action: 'complete', label: '已办结', at: '2026-11-20T02:00:00Z', note: '', from_status: 'approved', to_status: 'completed' }] }
+    const evaluations = []
+    const rated = (o, kind) => {
+      evaluations.push({ id: `e${evaluations.length}`, kind, score: o.data.score, score_label: o.data.score === 2 ? '不满意' : '满意', comment: o.data.comment, aspects: o.data.aspects })
+      return { statusCode: 201, data: { evaluations, rectifications: [] } }
+    }
     wx.responder = router({
       'GET /api/v1/applications/app-1': () => ({ statusCode: 200, data: app }),
-      'POST /api/v1/applications/app-1/evaluation': (o) => { posted.evaluation = o.data; app = { ...app, evaluation: { score: o.data.score } }; return { statusCode: 201, data: {} } },
+      [`GET /api/v1/items/${encodeURIComponent(ITEM.code)}`]: { statusCode: 200, data: ITEM }, // deliverable comes from the item
+      'GET /api/v1/applications/app-1/evaluation': () => ({ statusCode: 200, data: { evaluations, rectifications: [] } }),
+      'POST /api/v1/applications/app-1/evaluation': (o) => { posted.evaluation = o.data; return rated(o, 'initial') },
+      'POST /api/v1/applications/app-1/evaluation/supplement': (o) => { posted.supplement = o.data; return rated(o, 'supplement') },
       'POST /api/v1/applications/app-1/delivery': (o) => { posted.delivery = o.data; app = { ...app, delivery: { method: 'mail' } }; return { statusCode: 201, data: {} } },
     })
     const page = await loadPage('cases/detail/index').load({ id: 'app-1' })
-    expect(page.data.actions).toMatchObject({ canRate: true, canChooseDelivery: true, canWithdraw: false })
+    expect(page.data.actions).toMatchObject({ canRate: true, canSupplement: false, canChooseDelivery: true, canWithdraw: false, canPay: false })
     expect(page.data.events).toHaveLength(1)
     await page.onRate()
     expect(wx.toasts().pop()).toBe('请选择评价等级')
@@ -190,9 +206,16 @@ describe('cases', () => {
     await page.onRate()
     expect(wx.toasts().pop()).toMatch(/不满意的原因/)
     page.onComment({ detail: { value: '等待时间太长' } })
+    page.fire('onAspect', { dataset: { value: 'guidance_clear' } })
     await page.onRate()
-    expect(posted.evaluation).toEqual({ score: 2, comment: '等待时间太长' })
-    expect(page.data.actions.canRate).toBe(false)
+    expect(posted.evaluation).toEqual({ score: 2, comment: '等待时间太长', aspects: ['guidance_clear'] })
+    expect(page.data.actions).toMatchObject({ canRate: false, canSupplement: true })
+    expect(page.data.evaluations[0]).toMatchObject({ kindText: '评价', score_label: '不满意' })
+    // 追评 once
+    page.fire('onScore', { dataset: { score: 4 } })
+    await page.onRate()
+    expect(posted.supplement).toEqual({ score: 4, comment: '', aspects: [] })
+    expect(page.data.actions).toMatchObject({ canRate: false, canSupplement: false })
 
     page.onDeliveryMethod({ detail: { value: 'mail' } })
     await page.onDelivery()
@@ -205,9 +228,10 @@ describe('cases', () => {
   })
 
   test('public progress query needs no token', async () => {
-    wx.responder = router({ 'GET /api/v1/progress': (o, url) => ({ statusCode: 200, data: { item_name: '户口迁移', status: 'accepted', timeline: [], receipt: url.searchParams.get('receipt_no') } }) })
+    wx.responder = router({ 'GET /api/v1/progress': (o, url) => ({ statusCode: 200, data: { item_name: '户口迁移', status: 'accepted', status_label: '已受理', applicant: '张*明', receipt_no: url.searchParams.get('receipt_no'), steps: [{ label: '已受理', at: '2026-11-20T02:00:00Z', status: 'accepted' }] } }) })
     const page = await loadPage('cases/progress/index').load({ receipt_no: 'SX001', query_code: '1234' })
     expect(page.data.statusText).toBe('已受理')
+    expect(page.data.events).toHaveLength(1)
     expect(wx.requests()[0].header.Authorization).toBeUndefined()
   })
 })
@@ -301,23 +325,26 @@ describe('wallet', () => {
   })
 
   test('detail: fields, verification log, grant and revoke', async () => {
-    const grants = [{ id: 'g1', grantee: '某银行', purpose: '开户', expires_at: '2026-12-31T00:00:00Z', status: 'active' }]
+    const grants = [{ id: 'g1', licence_id: 'lic-1', grantee_name: '某银行', purpose: 'business', until: '2026-12-31T00:00:00Z', state: 'active', uses: 0, created_at: '2026-11-20T01:00:00Z' }]
     let granted = null
     wx.responder = router({
-      'GET /api/v1/wallet/licenses/lic-1': { statusCode: 200, data: { id: 'lic-1', name: '居民身份证', status: 'valid', fields: { name: '张晓明' }, field_labels: { name: '姓名' } } },
-      'GET /api/v1/wallet/licenses/lic-1/verifications': { statusCode: 200, data: { items: [{ id: 'v1', verifier_name: '太原市政务服务中心', verified_at: '2026-11-20T01:00:00Z' }] } },
+      'GET /api/v1/wallet/licenses/lic-1': { statusCode: 200, data: { id: 'lic-1', type: 'id_card', type_name: '居民身份证', identifier: '1401**********1234', issuer_name: '太原市公安局', status: 'valid', status_label: '有效', fields: [{ key: 'name', label: '姓名', value: '张晓明', sensitive: false }] } },
+      'GET /api/v1/wallet/licenses/lic-1/verifications': { statusCode: 200, data: { items: [{ id: 'v1', verifier_name: '李窗口', organisation: '太原市政务服务中心', purpose: 'government_service', result: 'valid', channel: 'counter', disclosed: ['name'], created_at: '2026-11-20T01:00:00Z' }] } },
       'GET /api/v1/wallet/licenses/lic-1/grants': () => ({ statusCode: 200, data: { items: grants } }),
-      'POST /api/v1/wallet/licenses/lic-1/grants': (o) => { granted = o.data; return { statusCode: 201, data: {} } },
+      'POST /api/v1/wallet/licenses/lic-1/grants': (o) => { granted = o.data; return { statusCode: 201, data: { id: 'g2', access_code: 'AB12CD34', state: 'active' } } },
       'DELETE /api/v1/wallet/grants/g1': { statusCode: 204, data: '' },
     })
     const page = await loadPage('wallet/detail/index').load({ id: 'lic-1' })
     expect(page.data.fields).toEqual([{ label: '姓名', value: '张晓明' }])
-    expect(page.data.verifications[0].time).toBe('2026-11-20 09:00')
-    expect(page.data.grants[0].until).toBe('2026-12-31')
+    expect(page.data.statusText).toBe('有效')
+    expect(page.data.verifications[0]).toMatchObject({ time: '2026-11-20 09:00', who: '太原市政务服务中心 李窗口', purposeText: '办理政务服务' })
+    expect(page.data.grants[0]).toMatchObject({ untilText: '2026-12-31', purposeText: '商务合作/开户', stateText: '有效' })
     page.fire('onGrantInput', { dataset: { field: 'grantee' }, detail: { value: '某保险公司' } })
-    page.fire('onGrantInput', { dataset: { field: 'purpose' }, detail: { value: '理赔' } })
+    page.fire('onGrantInput', { dataset: { field: 'purposeIndex' }, detail: { value: '7' } })
     await page.onGrant()
-    expect(granted).toMatchObject({ grantee: '某保险公司', purpose: '理赔' })
+    expect(granted).toMatchObject({ grantee_name: '某保险公司', purpose: 'social_service' })
+    expect(new Date(granted.until).getTime()).toBeGreaterThan(Date.now())
+    expect(wx.callsOf('showModal')[0].content).toMatch(/AB12CD34/) // the access code, shown once
     page.fire('onRevoke', { dataset: { id: 'g1' } })
     await new Promise((r) => setTimeout(r, 10))
     expect(paths()).toContain('DELETE /wallet/grants/g1')
@@ -328,9 +355,9 @@ describe('pay', () => {
   test('POST payments → wx.requestPayment with its parameters → result page polls the order', async () => {
     let status = 'created'
     wx.responder = router({
-      'GET /api/v1/applications/app-1': { statusCode: 200, data: { id: 'app-1', item_name: '不动产登记', payment: { status: 'created', amount_fen: 8000 } } },
-      'POST /api/v1/payments': (o) => ({ statusCode: 201, data: { id: 'pay-1', status: 'created', pay_params: { timeStamp: '1', nonceStr: 'n', package: 'prepay_id=wx1', signType: 'RSA', paySign: 'sig' }, key: o.header['Idempotency-Key'] } }),
-      'GET /api/v1/payments/pay-1': () => { const s = status; status = 'paid'; return { statusCode: 200, data: { id: 'pay-1', status: s, amount_fen: 8000, application_id: 'app-1' } } },
+      'GET /api/v1/applications/app-1': { statusCode: 200, data: { id: 'app-1', item_name: '不动产登记', status: 'accepted', fee_fen: 8000, paid: false } },
+      'POST /api/v1/payments': (o) => ({ statusCode: 201, data: { id: 'pay-1', state: 'created', amount_fen: 8000, channel: 'jsapi', request_payment: { appId: 'wx1', timeStamp: '1', nonceStr: 'n', package: 'prepay_id=wx1', signType: 'RSA', paySign: 'sig' }, key: o.header['Idempotency-Key'] } }),
+      'GET /api/v1/payments/pay-1': () => { const s = status; status = 'paid'; return { statusCode: 200, data: { id: 'pay-1', state: s, amount_fen: 8000, application_id: 'app-1' } } },
     })
     const page = await loadPage('pay/pay/index').load({ application_id: 'app-1' })
     expect(page.data.amount).toBe('¥80.00')
@@ -349,8 +376,8 @@ describe('pay', () => {
 
   test('a cancelled cashier stays on the page', async () => {
     wx.responder = router({
-      'GET /api/v1/applications/app-1': { statusCode: 200, data: { id: 'app-1', payment: { status: 'created', amount_fen: 100 } } },
-      'POST /api/v1/payments': { statusCode: 201, data: { id: 'pay-2', pay_params: {} } },
+      'GET /api/v1/applications/app-1': { statusCode: 200, data: { id: 'app-1', status: 'approved', fee_fen: 100, paid: false } },
+      'POST /api/v1/payments': { statusCode: 201, data: { id: 'pay-2', state: 'created', request_payment: {} } },
     })
     wx.payBehaviour = () => Promise.reject({ errMsg: 'requestPayment:fail cancel' })
     const page = await loadPage('pay/pay/index').load({ application_id: 'app-1' })
