@@ -236,6 +236,31 @@ describe('cases', () => {
   })
 })
 
+describe('consultations (咨询投诉)', () => {
+  test('ask about a case, see the answer, rate it once', async () => {
+    let items = [{ id: 'c1', kind: 'complaint', title: '窗口态度', content: '……', status: 'answered', answer: '已整改', overdue: false, rating: null, created_at: '2026-11-20T01:00:00Z', deadline: '2026-11-27' }]
+    const posted = {}
+    wx.responder = router({
+      'GET /api/v1/consultations': () => ({ statusCode: 200, data: { items, next_cursor: null } }),
+      'POST /api/v1/consultations': (o) => { posted.create = o.data; items = [{ id: 'c2', ...o.data, status: 'open', overdue: false, rating: null, created_at: '2026-11-25T01:00:00Z' }].concat(items); return { statusCode: 201, data: items[0] } },
+      'POST /api/v1/consultations/c1/rating': (o) => { posted.rating = o.data; items = items.map((c) => (c.id === 'c1' ? { ...c, rating: o.data.score } : c)); return { statusCode: 200, data: items[1] } },
+    })
+    const page = await loadPage('me/consultations/index').load({ application_id: 'app-1' })
+    expect(page.data.items[0]).toMatchObject({ kindText: '投诉', stateText: '已答复', canRate: true })
+    expect(await page.onSubmit()).toBeNull()
+    expect(wx.toasts().pop()).toMatch(/请填写标题/)
+    page.fire('onInput', { dataset: { field: 'kindIndex' }, detail: { value: '1' } })
+    page.fire('onInput', { dataset: { field: 'title' }, detail: { value: '补正太慢' } })
+    page.fire('onInput', { dataset: { field: 'content' }, detail: { value: '补正材料三天没人处理' } })
+    await page.onSubmit()
+    expect(posted.create).toEqual({ kind: 'complaint', title: '补正太慢', content: '补正材料三天没人处理', application_id: 'app-1' })
+    expect(page.data.items[0]).toMatchObject({ id: 'c2', stateText: '办理中', canRate: false })
+    await page.fire('onRate', { dataset: { id: 'c1', score: 5 } })
+    expect(posted.rating).toEqual({ score: 5 })
+    expect(page.data.items[1]).toMatchObject({ rating: 5, canRate: false })
+  })
+})
+
 describe('appointments', () => {
   test('item → hall → date → slot → book; a full slot reloads the slots; a lost answer is retried with the same key', async () => {
     let booked = 0
