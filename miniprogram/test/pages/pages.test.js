@@ -38,7 +38,7 @@ beforeEach(() => {
 describe('home', () => {
   const routes = () => router({
     'GET /api/v1/items': (o, url) => ({ statusCode: 200, data: { items: Array.from({ length: Number(url.searchParams.get('limit')) }, (_, i) => ({ code: `I${i}`, name: `事项${i}` })) } }),
-    'GET /api/v1/topics': { statusCode: 200, data: { items: [{ code: 'birth', name: '出生一件事' }] } },
+    'GET /api/v1/bundles': { statusCode: 200, data: { items: [{ code: 'newborn', name: '新生儿出生一件事', audience: 'person', item_count: 5, promised_days: 10, department: '卫健', description: '' }] } },
     'GET /api/v1/applications': { statusCode: 200, data: { items: [
       { id: 'a1', item_name: '户口迁移', item_code: 'X', status: 'needs_correction', fee_fen: 0, paid: false },
       { id: 'a2', item_name: '不动产登记', item_code: 'Y', status: 'accepted', fee_fen: 8000, paid: false },
@@ -51,7 +51,7 @@ describe('home', () => {
     wx.responder = routes() // appointments list missing → 404
     const page = await loadPage('pages/home/index').load({})
     expect(page.data.hot).toHaveLength(8)
-    expect(page.data.bundles[0].name).toBe('出生一件事')
+    expect(page.data.bundles[0].name).toBe('新生儿出生一件事')
     expect(page.data.todos).toEqual([
       { kind: 'correction', title: '户口迁移需补正材料', url: '/apply/form/index?id=a1&code=X' },
       { kind: 'payment', title: '不动产登记待缴费', url: '/pay/pay/index?application_id=a2' },
@@ -233,6 +233,54 @@ describe('cases', () => {
     expect(page.data.statusText).toBe('已受理')
     expect(page.data.events).toHaveLength(1)
     expect(wx.requests()[0].header.Authorization).toBeUndefined()
+  })
+})
+
+describe('一件事一次办', () => {
+  test('the bundle lists its items in order and the shared materials; one tap opens drafts for all', async () => {
+    const posted = {}
+    wx.responder = router({
+      'GET /api/v1/bundles/newborn': { statusCode: 200, data: {
+        code: 'newborn', name: '新生儿出生一件事', aliases: [], audience: 'person', department: '卫健', description: '出生医学证明、落户、医保、社保卡一次办',
+        item_count: 2, promised_days: 10, separate_visits: 4, total_fee_fen: 0,
+        items: [{ code: 'A1', name: '出生医学证明首次签发', online_depth_label: '全程网办' }, { code: 'A2', name: '出生登记（新生儿落户）', online_depth_label: '在线预审' }],
+        materials: [{ name: '父母身份证', required: true, license_type: 'id_card', items: ['A1', 'A2'] }],
+      } },
+      'POST /api/v1/applications': (o) => { posted.create = o.data; return { statusCode: 201, data: { group_id: 'g1', items: [{ id: 'd1', item_code: 'A1', status: 'draft' }, { id: 'd2', item_code: 'A2', status: 'draft' }] } } },
+    })
+    const page = await loadPage('catalog/bundle/index').load({ code: 'newborn' })
+    expect(page.data.items.map((i) => `${i.step}.${i.name}`)).toEqual(['1.出生医学证明首次签发', '2.出生登记（新生儿落户）'])
+    expect(page.data.materials[0]).toMatchObject({ usedBy: '出生医学证明首次签发、出生登记（新生儿落户）', walletLabel: '可用电子证照免提交' })
+    expect(page.data.fee).toBe('不收费')
+    const created = await page.onStart()
+    expect(posted.create).toEqual({ bundle_code: 'newborn', form: {}, materials: {} })
+    expect(created.group_id).toBe('g1')
+    expect(wx.callsOf('navigateTo')[0].url).toBe('/apply/form/index?id=d1&code=A1')
+  })
+})
+
+describe('my tickets and waitlist', () => {
+  test('an offered waitlist place is confirmed into a ticket; a waiting one can be cancelled', async () => {
+    let entries = [
+      { id: 'w1', item_code: ITEM.code, slot_id: 's1', position: 1, status: 'offered', offer_expires_at: '2026-11-25T02:30:00Z', appointment_id: null, created_at: '2026-11-24T01:00:00Z' },
+      { id: 'w2', item_code: ITEM.code, slot_id: 's2', position: 3, status: 'waiting', offer_expires_at: null, appointment_id: null, created_at: '2026-11-24T01:00:00Z' },
+      { id: 'w3', item_code: ITEM.code, slot_id: 's3', position: 1, status: 'expired', offer_expires_at: null, appointment_id: null, created_at: '2026-11-20T01:00:00Z' },
+    ]
+    wx.responder = router({
+      'GET /api/v1/appointments': { statusCode: 200, data: { items: [{ id: 'ap-1', status: 'booked', date: '2026-11-26', starts_at: '2026-11-26T01:00:00Z', ends_at: '2026-11-26T01:30:00Z', hall: { id: 'h', name: '太原市政务服务中心' }, item: { code: ITEM.code, name: '户口迁移' } }], next_cursor: null } },
+      'GET /api/v1/waitlist': () => ({ statusCode: 200, data: { items: entries } }),
+      'POST /api/v1/waitlist/w1/confirm': () => { entries = entries.map((w) => (w.id === 'w1' ? { ...w, status: 'confirmed', appointment_id: 'ap-2' } : w)); return { statusCode: 201, data: { id: 'ap-2', status: 'booked' } } },
+      'POST /api/v1/waitlist/w2/cancel': () => { entries = entries.map((w) => (w.id === 'w2' ? { ...w, status: 'cancelled' } : w)); return { statusCode: 200, data: { id: 'w2', status: 'cancelled' } } },
+    })
+    const page = await loadPage('appointments/tickets/index').load({})
+    expect(page.data.items[0]).toMatchObject({ itemName: '户口迁移', hallName: '太原市政务服务中心', time: '09:00-09:30', statusText: '待签到' })
+    expect(page.data.waitlist.map((w) => [w.id, w.statusText])).toEqual([['w1', '有空位待确认'], ['w2', '候补中']])
+    expect(page.data.waitlist[0].offerUntil).toBe('2026-11-25 10:30')
+    const appointment = await page.fire('onConfirmWaitlist', { dataset: { id: 'w1' } })
+    expect(appointment.id).toBe('ap-2')
+    expect(wx.callsOf('navigateTo')[0].url).toBe('/appointments/ticket/index?id=ap-2')
+    await page.fire('onCancelWaitlist', { dataset: { id: 'w2' } })
+    expect(page.data.waitlist).toEqual([])
   })
 })
 
