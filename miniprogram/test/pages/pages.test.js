@@ -467,7 +467,7 @@ describe('scan', () => {
     expect(wx.callsOf('navigateTo')[0].url).toBe('/scan/login/index?ticket=tk1')
     expect(scan.data.message).toBe('')
     wx.responder = router({
-      'POST /api/v1/auth/qr/tk1/scan': { statusCode: 200, data: { device: 'Chrome / Windows', location: '山西太原', ip: '1.2.3.*', created_at: '2026-11-25T01:00:00Z' } },
+      'POST /api/v1/auth/qr/tk1/scan': { statusCode: 200, data: { device: 'Chrome / Windows', ip_area: '山西太原', ip: '1.2.3.*', state: 'scanned', created_at: '2026-11-25T01:00:00Z', expires_at: '2026-11-25T01:02:00Z' } },
       'POST /api/v1/auth/qr/tk1/confirm': { statusCode: 200, data: { status: 'confirmed' } },
     })
     const page = await loadPage('scan/login/index').load({ ticket: 'tk1' })
