@@ -236,6 +236,40 @@ describe('cases', () => {
   })
 })
 
+describe('apply: the server\'s completeness check', () => {
+  test('APPLICATION_INCOMPLETE marks every field and material it names; the retry reuses the draft', async () => {
+    const calls = []
+    let submits = 0
+    wx.responder = router({
+      [`GET /api/v1/items/${encodeURIComponent(ITEM.code)}`]: { statusCode: 200, data: ITEM },
+      'GET /api/v1/wallet/licenses': { statusCode: 200, data: { items: [] } },
+      'POST /api/v1/applications': () => { calls.push('create'); return { statusCode: 201, data: { group_id: 'g1', items: [{ id: 'app-9', status: 'draft' }] } } },
+      'PATCH /api/v1/applications/app-9': () => { calls.push('patch'); return { statusCode: 200, data: { id: 'app-9', status: 'draft' } } },
+      'POST /api/v1/applications/app-9/submit': () => {
+        calls.push('submit')
+        submits += 1
+        if (submits > 1) return { statusCode: 200, data: { id: 'app-9', status: 'submitted' } }
+        return { statusCode: 422, data: { error: { code: 'APPLICATION_INCOMPLETE', message: '申请材料或表单不完整，共 2 处需要处理', details: { fields: [
+          { field: 'form.people', message: '迁移人数：应不小于 1', type: 'minimum' },
+          { field: 'materials.M01', message: '居民身份证：文件无法识别', type: 'faulty', material_code: 'M01' },
+        ] } } } }
+      },
+    })
+    const page = await loadPage('apply/form/index').load({ code: ITEM.code })
+    page.fire('onField', { dataset: { name: 'reason', widget: 'select' }, detail: { value: '0' } })
+    page.fire('onField', { dataset: { name: 'people' }, detail: { value: '2' } })
+    page.onMaterials({ detail: { value: { M01: { files: [{ id: 'f1', name: 'a.jpg' }] } } } })
+    expect(await page.onSubmit()).toBeNull()
+    expect(page.data.errors).toEqual({ people: '迁移人数：应不小于 1' })
+    expect(page.data.corrections).toEqual([{ material_code: 'M01', name: '居民身份证', reason: '文件无法识别' }])
+    expect(page.data.applicationId).toBe('app-9')
+    expect(wx.toasts().pop()).toMatch(/共 2 处/)
+    const result = await page.onSubmit()
+    expect(result.status).toBe('submitted')
+    expect(calls).toEqual(['create', 'submit', 'patch', 'submit'])
+  })
+})
+
 describe('一件事一次办', () => {
   test('the bundle lists its items in order and the shared materials; one tap opens drafts for all', async () => {
     const posted = {}
