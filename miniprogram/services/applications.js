@@ -12,7 +12,10 @@ const api = {
   evaluate: endpoint('POST', '/applications/{id}/evaluation'), // {score 1..5, comment, aspects} once, after completion
   evaluation: endpoint('GET', '/applications/{id}/evaluation'), // → {evaluations: [{kind: initial|supplement, score, score_label, comment}], rectifications}
   supplement: endpoint('POST', '/applications/{id}/evaluation/supplement'), // 追评, once
-  delivery: endpoint('POST', '/applications/{id}/delivery'), // {method: pickup|mail, address}
+  // 寄递 (branch issue4rest): {method: pickup|mail, hall_code?, address: {recipient, phone, region_code, detail}}
+  // → {method, status, status_label, changeable, hall_name, pickup_code, address (masked), courier, tracking_no, events}
+  delivery: endpoint('POST', '/applications/{id}/delivery'),
+  getDelivery: endpoint('GET', '/applications/{id}/delivery'), // 404 until a method is chosen
   progress: endpoint('GET', '/progress', { auth: false }), // {receipt_no, query_code}
 }
 
@@ -47,8 +50,11 @@ const ASPECTS = [
 const statusLabel = (status) => STATUS[status] || status
 const PAYABLE = ['accepted', 'approved'] // the API's fee_due: after acceptance, before completion
 
-// What the applicant may do now; `evaluations` is GET applications/{id}/evaluation's list.
-function actions(app, { evaluations = [], deliverable = false } = {}) {
+const DELIVERY_OPEN = ['submitted', 'needs_correction', 'accepted', 'approved', 'completed']
+
+// What the applicant may do now; `evaluations` is GET applications/{id}/evaluation's list,
+// `delivery` GET applications/{id}/delivery's answer (null before a choice).
+function actions(app, { evaluations = [], deliverable = false, delivery = null } = {}) {
   const s = app.status
   const kinds = evaluations.map((e) => e.kind)
   return {
@@ -56,7 +62,7 @@ function actions(app, { evaluations = [], deliverable = false } = {}) {
     canWithdraw: s === 'submitted' || s === 'needs_correction' || s === 'draft',
     canRate: s === 'completed' && !kinds.includes('initial'),
     canSupplement: s === 'completed' && kinds.includes('initial') && !kinds.includes('supplement'),
-    canChooseDelivery: Boolean(deliverable) && ['approved', 'completed'].includes(s) && !app.delivery,
+    canChooseDelivery: Boolean(deliverable) && DELIVERY_OPEN.includes(s) && (!delivery || Boolean(delivery.changeable)),
     canPay: Boolean(app.fee_fen > 0 && !app.paid && PAYABLE.includes(s)),
   }
 }

@@ -3,12 +3,13 @@ const catalog = require('../../services/catalog')
 const elder = require('../../utils/elder')
 const { formatDate } = require('../../utils/date')
 const { yuan } = require('../../utils/money')
+const session = require('../../utils/session')
 
 Page({
   data: {
     elder: false, id: '', app: null, statusText: '', dueDate: '', actions: {}, events: [], fee: '',
     ratings: applications.RATINGS, aspects: applications.ASPECTS, picked: {}, score: 0, comment: '', evaluations: [],
-    deliveryMethod: 'pickup', address: { name: '', phone: '', detail: '' },
+    delivery: null, deliveryEvents: [], deliveryMethod: 'pickup', address: { name: '', phone: '', detail: '' },
   },
   onLoad(query) {
     this.setData({ id: query.id })
@@ -19,11 +20,13 @@ Page({
   },
   async refresh() {
     const app = await applications.get({ id: this.data.id })
-    const done = ['approved', 'completed'].includes(app.status)
+    const live = !['draft', 'withdrawn', 'not_accepted', 'rejected'].includes(app.status)
     const [evaluation, item] = await Promise.all([
       app.status === 'completed' ? applications.evaluation({ id: app.id }, { silent: true }).catch(() => null) : null,
-      done ? catalog.getItem({ code: app.item_code }, { silent: true }).catch(() => null) : null,
+      live ? catalog.getItem({ code: app.item_code }, { silent: true }).catch(() => null) : null,
     ])
+    const deliverable = Boolean(item && item.deliverable)
+    const delivery = deliverable ? await applications.getDelivery({ id: app.id }, { silent: true }).catch(() => null) : null
     const evaluations = ((evaluation && evaluation.evaluations) || []).map((e) => ({ ...e, kindText: e.kind === 'supplement' ? '追评' : '评价' }))
     this.setData({
       app,
@@ -31,7 +34,9 @@ Page({
       dueDate: formatDate(app.status === 'submitted' ? app.accept_deadline : app.due_date),
       overdue: app.urgency === 'red',
       evaluations,
-      actions: applications.actions(app, { evaluations, deliverable: Boolean(item && item.deliverable) }),
+      delivery,
+      deliveryEvents: ((delivery && delivery.events) || []).map((e) => ({ ...e, title: e.label })),
+      actions: applications.actions(app, { evaluations, deliverable, delivery }),
       events: app.timeline || [],
       fee: yuan(app.fee_fen),
     })
@@ -96,14 +101,17 @@ Page({
     const body = { method: this.data.deliveryMethod }
     if (body.method === 'mail') {
       const a = this.data.address
-      if (!a.name || !/^1\d{10}$/.test(a.phone) || a.detail.length < 5) {
+      if (!a.name || !/^1[3-9]\d{9}$/.test(a.phone) || a.detail.length < 5) {
         wx.showToast({ title: '请填写收件人、手机号和详细地址', icon: 'none' })
-        return
+        return null
       }
-      body.address = { name: a.name, phone: a.phone, detail: a.detail }
+      const account = session.account() || {}
+      // the recipient's region: the account's (GB/T 2260), else the case's
+      body.address = { recipient: a.name, phone: a.phone, region_code: account.region_code || this.data.app.region_code || '140000', detail: a.detail }
     }
-    await applications.delivery({ id: this.data.id, ...body })
-    wx.showToast({ title: '已提交', icon: 'success' })
+    const delivery = await applications.delivery({ id: this.data.id, ...body })
+    wx.showToast({ title: delivery.method === 'mail' ? '将免费邮寄' : '请凭取件码领取', icon: 'success' })
     await this.refresh()
+    return delivery
   },
 })

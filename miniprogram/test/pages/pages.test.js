@@ -182,7 +182,8 @@ describe('apply', () => {
 describe('cases', () => {
   test('timeline, rating (bad ratings need a reason), delivery by mail', async () => {
     const posted = {}
-    let app = { id: 'app-1', item_code: ITEM.code, item_name: '户口迁移', status: 'completed', status_label: '已办结', fee_fen: 0, paid: false, urgency: 'none', corrections: [],
+    let delivery = null
+    let app = { id: 'app-1', item_code: ITEM.code, item_name: '户口迁移', region_code: '140105', status: 'completed', status_label: '已办结', fee_fen: 0, paid: false, urgency: 'none', corrections: [],
       timeline: [{ action: 'complete', label: '已办结', at: '2026-11-20T02:00:00Z', note: '', from_status: 'approved', to_status: 'completed' }] }
     const evaluations = []
     const rated = (o, kind) => {
@@ -195,7 +196,14 @@ describe('cases', () => {
       'GET /api/v1/applications/app-1/evaluation': () => ({ statusCode: 200, data: { evaluations, rectifications: [] } }),
       'POST /api/v1/applications/app-1/evaluation': (o) => { posted.evaluation = o.data; return rated(o, 'initial') },
       'POST /api/v1/applications/app-1/evaluation/supplement': (o) => { posted.supplement = o.data; return rated(o, 'supplement') },
-      'POST /api/v1/applications/app-1/delivery': (o) => { posted.delivery = o.data; app = { ...app, delivery: { method: 'mail' } }; return { statusCode: 201, data: {} } },
+      'GET /api/v1/applications/app-1/delivery': () => (delivery ? { statusCode: 200, data: delivery } : { statusCode: 404, data: { error: { code: 'DELIVERY_NOT_FOUND', message: '尚未选择取件方式' } } }),
+      'POST /api/v1/applications/app-1/delivery': (o) => {
+        posted.delivery = o.data
+        delivery = { id: 'd1', application_id: 'app-1', item_name: '户口迁移', method: 'mail', status: 'shipped', status_label: '已交寄', changeable: false, hall_name: '太原市政务服务中心',
+          pickup_code: null, address: { recipient: '张*明', phone: '138****0000', region_code: '140105', detail: o.data.address.detail }, courier: 'EMS', tracking_no: 'SIM123',
+          dispatched_at: '2026-11-20T03:00:00Z', finished_at: null, events: [{ status: 'shipped', label: '已交寄', note: '', at: '2026-11-20T03:00:00Z' }] }
+        return { statusCode: 200, data: delivery }
+      },
     })
     const page = await loadPage('cases/detail/index').load({ id: 'app-1' })
     expect(page.data.actions).toMatchObject({ canRate: true, canSupplement: false, canChooseDelivery: true, canWithdraw: false, canPay: false })
@@ -224,7 +232,10 @@ describe('cases', () => {
     page.fire('onAddress', { dataset: { field: 'phone' }, detail: { value: '13800000000' } })
     page.fire('onAddress', { dataset: { field: 'detail' }, detail: { value: '太原市小店区长风街1号' } })
     await page.onDelivery()
-    expect(posted.delivery).toEqual({ method: 'mail', address: { name: '张晓明', phone: '13800000000', detail: '太原市小店区长风街1号' } })
+    expect(posted.delivery).toEqual({ method: 'mail', address: { recipient: '张晓明', phone: '13800000000', region_code: '140105', detail: '太原市小店区长风街1号' } })
+    expect(page.data.delivery).toMatchObject({ status_label: '已交寄', tracking_no: 'SIM123' })
+    expect(page.data.deliveryEvents[0].title).toBe('已交寄')
+    expect(page.data.actions.canChooseDelivery).toBe(false) // dispatched: no more changes
   })
 
   test('public progress query needs no token', async () => {
