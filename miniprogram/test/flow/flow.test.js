@@ -103,27 +103,31 @@ const STEPS = [
     after: ['login'],
     needs: ['GET /messages', 'POST /messages/{id}/read', 'POST /messages/read-all'],
     async run() {
+      // the seed may already have told the demo resident things (demo cases): count from there
+      const before = await api.call('GET', '/api/v1/messages?unread=true&limit=1', undefined, { authorization: `Bearer ${session.accessToken()}` })
+      expect(before.status).toBe(200)
+      const base = before.data.unread
       await api.notify(ctx.account.id, { title: '您的申请已受理', body: '受理编号 SX2026000001', link: '/cases/list/index' })
       await api.notify(ctx.account.id, { title: '预约提醒', body: '明天 09:00 太原市政务服务中心' })
       launchApp()
       const home = loadPage('pages/home/index')
       await home.load({})
       expect(home.data.loading).toBe(false)
-      expect(home.data.unread).toBe(2)
-      expect(home.data.latest.map((m) => m.title)).toEqual(['预约提醒', '您的申请已受理'])
+      expect(home.data.unread).toBe(base + 2)
+      expect(home.data.latest.slice(0, 2).map((m) => m.title)).toEqual(['预约提醒', '您的申请已受理'])
       const inbox = loadPage('me/messages/index')
       await inbox.load({})
-      expect(inbox.data.unread).toBe(2)
-      expect(inbox.data.items.map((m) => m.title)).toEqual(['预约提醒', '您的申请已受理'])
+      expect(inbox.data.unread).toBe(base + 2)
+      expect(inbox.data.items.slice(0, 2).map((m) => m.title)).toEqual(['预约提醒', '您的申请已受理'])
       expect(inbox.data.items[0].time).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d$/)
       // opening a message marks it read on the server and follows its link
       await inbox.fire('onOpen', { dataset: { index: 1 } })
-      expect(inbox.data.unread).toBe(1)
+      expect(inbox.data.unread).toBe(base + 1)
       expect(inbox.data.items[1].read).toBe(true)
       expect(wx.callsOf('navigateTo').map((c) => c.url)).toContain('/cases/list/index')
       const again = loadPage('me/messages/index')
       await again.load({})
-      expect(again.data.unread).toBe(1)
+      expect(again.data.unread).toBe(base + 1)
       await again.onReadAll()
       const after = loadPage('pages/home/index')
       await after.load({})
@@ -316,6 +320,27 @@ const STEPS = [
       const list = loadPage('cases/list/index')
       await list.load({})
       expect(list.data.items.map((a) => a.id)).toContain(result.id)
+      ctx.applicationId = result.id
+    },
+  },
+  {
+    // 寄递 lands with branch issue4rest: a todo until its operations are in the spec
+    name: 'delivery: the result of the submitted case is to be mailed; the address comes back masked',
+    after: ['apply'],
+    needs: ['POST /applications/{id}/delivery', 'GET /applications/{id}/delivery'],
+    async run() {
+      const detail = loadPage('cases/detail/index')
+      await detail.load({ id: ctx.applicationId })
+      expect(detail.data.delivery).toBeNull()
+      expect(detail.data.actions.canChooseDelivery).toBe(true)
+      detail.onDeliveryMethod({ detail: { value: 'mail' } })
+      detail.fire('onAddress', { dataset: { field: 'name' }, detail: { value: '张晓明' } })
+      detail.fire('onAddress', { dataset: { field: 'phone' }, detail: { value: '13912345678' } })
+      detail.fire('onAddress', { dataset: { field: 'detail' }, detail: { value: '太原市小店区长治路1号' } })
+      const chosen = await detail.onDelivery()
+      expect(chosen).toMatchObject({ method: 'mail', changeable: true })
+      expect(detail.data.delivery.address).toMatchObject({ recipient: '张*明', phone: '139****5678', detail: '太原市小店区长治路1号' })
+      expect(detail.data.actions.canChooseDelivery).toBe(true) // may change until dispatch
     },
   },
   {
