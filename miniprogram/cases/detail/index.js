@@ -4,6 +4,7 @@ const elder = require('../../utils/elder')
 const { formatDate } = require('../../utils/date')
 const { yuan } = require('../../utils/money')
 const session = require('../../utils/session')
+const subscribe = require('../../utils/subscribe')
 
 Page({
   data: {
@@ -109,6 +110,7 @@ Page({
       // the recipient's region: the account's (GB/T 2260), else the case's
       body.address = { recipient: a.name, phone: a.phone, region_code: account.region_code || this.data.app.region_code || '140000', detail: a.detail }
     }
+    await subscribe.ask('delivery')
     const delivery = await applications.delivery({ id: this.data.id, ...body })
     wx.showToast({ title: delivery.method === 'mail' ? '将免费邮寄' : '请凭取件码领取', icon: 'success' })
     await this.refresh()
