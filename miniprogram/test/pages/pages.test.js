@@ -440,6 +440,9 @@ describe('wallet', () => {
     expect(wx.callsOf('setVisualEffectOnCapture')[0].visualEffect).toBe('hidden')
     await page.onRefresh({ detail: { reason: 'expiring' } })
     expect(page.data.payload).toBe('SJT1:L:code2')
+    await page.onPurpose({ detail: { value: String(page.data.purposeLabels.indexOf('住宿登记')) } })
+    expect(page.data.payload).toBe('SJT1:L:code3')
+    expect(wx.requests().map((r) => r.data.purpose)).toEqual(['validity', 'validity', 'lodging'])
   })
 
   test('detail: fields, verification log, grant and revoke', async () => {

@@ -4,7 +4,10 @@ const config = require('../../config')
 const elder = require('../../utils/elder')
 
 Page({
-  data: { elder: false, id: '', name: '', purpose: 'validity', payload: '', expiresAt: '', refreshBefore: config.qrRefreshBeforeSeconds, failed: false },
+  data: {
+    elder: false, id: '', name: '', payload: '', expiresAt: '', refreshBefore: config.qrRefreshBeforeSeconds, failed: false,
+    purpose: 'validity', purposeIndex: wallet.PURPOSES.findIndex((p) => p.value === 'validity'), purposeLabels: wallet.PURPOSES.map((p) => p.label),
+  },
   async onLoad(query) {
     this.setData({ id: query.id, name: decodeURIComponent(query.name || '') })
     wx.setScreenBrightness({ value: 1 })
@@ -28,6 +31,12 @@ Page({
     }
   },
   onRefresh() {
+    return this.renew()
+  },
+  // The purpose decides which fields the verifier sees: a new code for the new purpose.
+  onPurpose(e) {
+    const i = Number(e.detail.value)
+    this.setData({ purposeIndex: i, purpose: wallet.PURPOSES[i].value })
     return this.renew()
   },
 })
