@@ -5,12 +5,17 @@ const api = {
   // {item_code | bundle_code, form, materials: {code: {file_ids} | {license_id}}} → {group_id, items}
   create: endpoint('POST', '/applications'),
   list: endpoint('GET', '/applications'), // {status, cursor, limit}
-  get: endpoint('GET', '/applications/{id}'), // with timeline and corrections
+  get: endpoint('GET', '/applications/{id}'), // with timeline [{action, label, at, note, from_status, to_status}] and corrections [{material_code | field, name, reason}]
   update: endpoint('PATCH', '/applications/{id}'), // {form, materials} of a draft or a case needing correction
   submit: endpoint('POST', '/applications/{id}/submit'),
   withdraw: endpoint('POST', '/applications/{id}/withdraw'), // {reason}
-  evaluate: endpoint('POST', '/applications/{id}/evaluation'), // {score 1..5, comment}
-  delivery: endpoint('POST', '/applications/{id}/delivery'), // {method: pickup|mail, address}
+  evaluate: endpoint('POST', '/applications/{id}/evaluation'), // {score 1..5, comment, aspects} once, after completion
+  evaluation: endpoint('GET', '/applications/{id}/evaluation'), // → {evaluations: [{kind: initial|supplement, score, score_label, comment}], rectifications}
+  supplement: endpoint('POST', '/applications/{id}/evaluation/supplement'), // 追评, once
+  // 寄递 (branch issue4rest): {method: pickup|mail, hall_code?, address: {recipient, phone, region_code, detail}}
+  // → {method, status, status_label, changeable, hall_name, pickup_code, address (masked), courier, tracking_no, events}
+  delivery: endpoint('POST', '/applications/{id}/delivery'),
+  getDelivery: endpoint('GET', '/applications/{id}/delivery'), // 404 until a method is chosen
   progress: endpoint('GET', '/progress', { auth: false }), // {receipt_no, query_code}
 }
 
@@ -34,19 +39,32 @@ const RATINGS = [
   { score: 1, label: '非常不满意' },
 ]
 
-const statusLabel = (status) => STATUS[status] || status
-const PAYABLE = ['accepted', 'approved', 'completed']
+// 好差评 aspects the API knows (EvaluationIn.aspects).
+const ASPECTS = [
+  { value: 'guidance_clear', label: '指南清晰' },
+  { value: 'procedure_easy', label: '流程简便' },
+  { value: 'fewer_materials', label: '材料减少' },
+  { value: 'friendly_ui', label: '界面友好' },
+]
 
-// What the applicant may do now.
-function actions(app) {
+const statusLabel = (status) => STATUS[status] || status
+const PAYABLE = ['accepted', 'approved'] // the API's fee_due: after acceptance, before completion
+
+const DELIVERY_OPEN = ['submitted', 'needs_correction', 'accepted', 'approved', 'completed']
+
+// What the applicant may do now; `evaluations` is GET applications/{id}/evaluation's list,
+// `delivery` GET applications/{id}/delivery's answer (null before a choice).
+function actions(app, { evaluations = [], deliverable = false, delivery = null } = {}) {
   const s = app.status
+  const kinds = evaluations.map((e) => e.kind)
   return {
     canEdit: s === 'draft' || s === 'needs_correction',
     canWithdraw: s === 'submitted' || s === 'needs_correction' || s === 'draft',
-    canRate: s === 'completed' && !app.evaluation,
-    canChooseDelivery: Boolean(app.deliverable) && ['approved', 'completed'].includes(s) && !app.delivery,
-    canPay: app.payment ? app.payment.status === 'created' : Boolean(app.fee_fen > 0 && !app.paid && PAYABLE.includes(s)),
+    canRate: s === 'completed' && !kinds.includes('initial'),
+    canSupplement: s === 'completed' && kinds.includes('initial') && !kinds.includes('supplement'),
+    canChooseDelivery: Boolean(deliverable) && DELIVERY_OPEN.includes(s) && (!delivery || Boolean(delivery.changeable)),
+    canPay: Boolean(app.fee_fen > 0 && !app.paid && PAYABLE.includes(s)),
   }
 }
 
-module.exports = { ...api, STATUS, RATINGS, statusLabel, actions }
+module.exports = { ...api, STATUS, RATINGS, ASPECTS, statusLabel, actions }

@@ -42,9 +42,26 @@ async function saveDraft({ itemCode, applicationId, form, materials }) {
 }
 
 // New case: create then submit. Draft or correction: save the changes, then (re)submit.
-async function submit({ itemCode, applicationId, form, materials }) {
+// `onDraft(id)` hears the draft's id before submitting, so a refused submit is retried on the
+// same draft instead of creating another.
+async function submit({ itemCode, applicationId, form, materials, onDraft }) {
   const draft = await saveDraft({ itemCode, applicationId, form, materials })
+  if (onDraft) onDraft(draft.id)
   return applications.submit({ id: draft.id }, { body: {} })
 }
 
-module.exports = { materialsPayload, valueFromMaterials, missingMaterials, saveDraft, submit }
+// APPLICATION_INCOMPLETE's details.fields ([{field: 'form.x' | 'materials.M01', message, type}])
+// → {form: {x: message}, materials: [{material_code, reason}]} for the form and the picker.
+function problemsFrom(error) {
+  const out = { form: {}, materials: [] }
+  const fields = (error && error.details && error.details.fields) || []
+  fields.forEach((p) => {
+    const [scope, name] = String(p.field || '').split('.')
+    const reason = String(p.message || '').replace(/^[^：]*：/, '') || '需要处理'
+    if (scope === 'form' && name) out.form[name] = p.message || reason
+    else if (scope === 'materials' && name) out.materials.push({ material_code: name, reason })
+  })
+  return out
+}
+
+module.exports = { materialsPayload, valueFromMaterials, missingMaterials, saveDraft, submit, problemsFrom }

@@ -6,13 +6,17 @@ const { parts } = require('../utils/date')
 const api = {
   slots: endpoint('GET', '/halls/{hall_id}/slots'), // {item, date} → {items: [{id, starts_at, ends_at, capacity, remaining, bookable}]}
   create: endpoint('POST', '/appointments'), // {hall_id, item_code, slot_id}
-  waitlist: endpoint('POST', '/halls/{hall_id}/slots/{slot_id}/waitlist'), // {item_code} → {position}
+  waitlist: endpoint('POST', '/halls/{hall_id}/slots/{slot_id}/waitlist'), // {item_code} → {id, position, status: waiting}
+  waitlistEntries: endpoint('GET', '/waitlist'), // → {items: [{id, item_code, slot_id, position, status, offer_expires_at}]}
+  confirmWaitlist: endpoint('POST', '/waitlist/{id}/confirm'), // an offered place → a booked appointment
+  cancelWaitlist: endpoint('POST', '/waitlist/{id}/cancel'),
   list: endpoint('GET', '/appointments'), // {status, cursor}
   get: endpoint('GET', '/appointments/{id}'), // with hall, item, materials, ticket {payload}
   cancel: endpoint('POST', '/appointments/{id}/cancel'),
 }
 
 const STATUS = { booked: '待签到', checked_in: '已签到', served: '已办理', cancelled: '已取消', no_show: '爽约' }
+const WAITLIST = { waiting: '候补中', offered: '有空位待确认', confirmed: '已转为预约', expired: '已过期', cancelled: '已取消' }
 const pad = (n) => String(n).padStart(2, '0')
 
 // "09:00" from a slot's or appointment's start (ISO instant shown in Shanghai, or already HH:MM).
@@ -30,4 +34,4 @@ function book(body, key = randomKey()) {
   return api.create({}, { body, header: { 'Idempotency-Key': key } })
 }
 
-module.exports = { ...api, book, STATUS, statusLabel: (s) => STATUS[s] || s, clock, timeRange }
+module.exports = { ...api, book, STATUS, WAITLIST, statusLabel: (s) => STATUS[s] || s, clock, timeRange }

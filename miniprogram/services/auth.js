@@ -6,7 +6,7 @@ const session = require('../utils/session')
 const api = {
   me: endpoint('GET', '/me'),
   bindPhone: endpoint('POST', '/auth/wechat/phone'), // {code} from the phone-number button → account
-  realName: endpoint('POST', '/me/real-name'), // {name, id_number} → account
+  realName: endpoint('POST', '/me/real-name'), // {name, id_number} → account (+ claimed, tokens when an agent-made account is claimed)
   logout: endpoint('POST', '/auth/logout'), // revokes this login's tokens
   qrScan: endpoint('POST', '/auth/qr/{ticket}/scan'), // → requesting device and place
   qrConfirm: endpoint('POST', '/auth/qr/{ticket}/confirm'),

@@ -2,11 +2,13 @@
 const { endpoint } = require('../utils/api')
 
 const api = {
-  searchItems: endpoint('GET', '/items'), // {q, region, level, audience, topic, cursor}
+  searchItems: endpoint('GET', '/items'), // {q, region, with_parents, level, audience, topic, department, mobile, cursor, limit}
   getItem: endpoint('GET', '/items/{code}'),
   regions: endpoint('GET', '/regions'), // {parent}
-  halls: endpoint('GET', '/halls'), // {region, item}
-  topics: endpoint('GET', '/topics'),
+  halls: endpoint('GET', '/halls'), // {region, item, cursor, limit} → {items, next_cursor}
+  topics: endpoint('GET', '/topics'), // {audience} → {items: [{code, name, item_count}]}
+  bundles: endpoint('GET', '/bundles'), // 一件事一次办 → {items: [{code, name, item_count, promised_days}]}
+  getBundle: endpoint('GET', '/bundles/{code}'),
 }
 
 const LEVELS = [
@@ -30,12 +32,18 @@ function guideSections(item) {
   const materials = (item.materials || []).map((m) => ({
     ...m,
     requiredLabel: m.required ? '必需' : (m.condition ? `视情形：${m.condition}` : '非必需'),
-    walletLabel: m.license_type ? '可用电子证照免提交' : '',
+    walletLabel: m.license_type ? `可用电子证照（${m.license_name || '电子证照'}）免提交` : '',
+    originalLabel: m.original_label || '',
   }))
+  const limits = item.limits || {}
+  const fee = item.fee || {}
+  const visits = limits.visits === 0 ? '，零跑动' : (limits.visits > 0 ? `，最多跑${limits.visits}次` : '')
   return {
     materials,
-    depthLabel: DEPTH[item.online_depth] || '',
-    timeLimit: `法定${item.legal_days}个工作日，承诺${item.promised_days}个工作日`,
+    depthLabel: item.online_depth_label || DEPTH[item.online_depth] || '',
+    timeLimit: `法定${limits.legal_days}个工作日，承诺${limits.promised_days}个工作日${visits}`,
+    feeFen: fee.charged ? fee.amount_fen : 0,
+    feeBasis: fee.basis || '',
   }
 }
 

@@ -16,12 +16,13 @@ function chooseMedia({ count = 1 } = {}) {
   })
 }
 
-// Choose photos and upload each; resolves [{id, name, ...}] as POST files answers.
-async function pickAndUpload({ count = 1, purpose = 'material' } = {}) {
+// Choose photos and upload each (multipart field `file`); resolves what POST files answers:
+// [{id, original_name, content_type, size, sha256, content_url, created_at}].
+async function pickAndUpload({ count = 1 } = {}) {
   const files = await chooseMedia({ count })
   const uploaded = []
   for (const f of files) {
-    uploaded.push(await upload({ filePath: f.tempFilePath, name: 'file', purpose }))
+    uploaded.push(await upload({ filePath: f.tempFilePath, name: 'file' }))
   }
   return uploaded
 }

@@ -26,20 +26,20 @@ function buildTodos({ cases, visits, day = today() }) {
 }
 
 async function load({ hotLimit = 8 } = {}) {
-  const [hot, topics, cases, visits, inbox] = await Promise.all([
-    settle(catalog.searchItems({ limit: hotLimit }, silent)),
-    settle(catalog.topics({}, silent)),
+  const [hot, bundles, cases, visits, inbox] = await Promise.all([
+    settle(catalog.searchItems({ limit: hotLimit, mobile: true }, silent)),
+    settle(catalog.bundles({}, silent)),
     settle(applications.list({ limit: 50 }, silent)),
     settle(appointments.list({ status: 'booked' }, silent)),
     settle(messages.list({ unread: true, limit: 3 }, silent)),
   ])
   return {
     hot: itemsOf(hot).slice(0, hotLimit),
-    bundles: itemsOf(topics),
+    bundles: itemsOf(bundles),
     todos: buildTodos({ cases: itemsOf(cases), visits: itemsOf(visits) }),
     unread: inbox.ok && inbox.value ? inbox.value.unread || 0 : 0,
     latest: itemsOf(inbox),
-    failed: [hot, topics, cases, visits, inbox].filter((r) => !r.ok).length,
+    failed: [hot, bundles, cases, visits, inbox].filter((r) => !r.ok).length,
   }
 }
 

@@ -3,7 +3,7 @@ const { endpoint } = require('../utils/api')
 const { randomKey } = require('../utils/ids')
 
 const api = {
-  create: endpoint('POST', '/payments'), // {application_id, channel: 'jsapi'} → {id, pay_params, ...}
+  create: endpoint('POST', '/payments'), // {application_id, channel: 'jsapi'} → {id, state, amount_fen, request_payment, ...}
   get: endpoint('GET', '/payments/{id}'),
 }
 
@@ -29,17 +29,18 @@ async function pay({ applicationId, key = randomKey() }) {
   const order = await api.create({}, { body: { application_id: applicationId, channel: 'jsapi' }, header: { 'Idempotency-Key': key } })
   let cancelled = false
   try {
-    await requestPayment(order.pay_params || order.jsapi || {})
+    await requestPayment(order.request_payment || {})
   } catch (e) {
     cancelled = Boolean(e.cancelled)
   }
   return { orderId: order.id, cancelled }
 }
 
-// Poll the order until it leaves `created` (the notify may arrive a moment later).
+// Poll the order until its state leaves `created` (the notify may arrive a moment later; the
+// API also queries WeChat Pay itself when asked about a pending order).
 async function waitForResult(id, { tries = 5, intervalMs = 1500 } = {}) {
   let order = await api.get({ id })
-  for (let i = 1; i < tries && order.status === 'created'; i++) {
+  for (let i = 1; i < tries && order.state === 'created'; i++) {
     await new Promise((r) => setTimeout(r, intervalMs))
     order = await api.get({ id })
   }

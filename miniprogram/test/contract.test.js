@@ -11,6 +11,8 @@ const spec = JSON.parse(fs.readFileSync(path.join(ROOT, '../api_docs/openapi.jso
 // Operations that land with other branches (DESIGN.md's API map). The lead empties this list as
 // branches merge; an entry that the spec already has fails the test, so it cannot go stale.
 const PENDING = [
+  // 寄递: app/delivery on branch issue4rest (commit 357aee3), shapes taken from there
+  'GET /applications/{}/delivery',
   'POST /applications/{}/delivery',
 ]
 

@@ -24,7 +24,7 @@ function widget(prop) {
   return 'text'
 }
 
-// fields(schema) → [{name, label, help, widget, required, options, placeholder, inputType}]
+// fields(schema) → [{name, label, help, widget, required, options, placeholder, example, inputType}]
 function fields(schema) {
   const props = (schema && schema.properties) || {}
   const required = new Set((schema && schema.required) || [])
@@ -33,6 +33,7 @@ function fields(schema) {
     const prop = props[name]
     const w = widget(prop)
     const opts = options(prop)
+    const example = Array.isArray(prop.examples) && prop.examples.length ? prop.examples[0] : undefined
     return {
       name,
       label: prop.title || name,
@@ -41,8 +42,11 @@ function fields(schema) {
       required: required.has(name),
       options: opts || [],
       optionLabels: (opts || []).map((o) => o.label),
-      placeholder: prop['x-placeholder'] || (w === 'select' || w === 'date' ? '请选择' : `请输入${prop.title || ''}`),
-      inputType: w === 'number' ? (prop.type === 'integer' ? 'number' : 'digit') : (prop.format === 'id-number' ? 'idcard' : 'text'),
+      placeholder: prop['x-placeholder'] || (w === 'select' || w === 'date' ? '请选择'
+        : (example !== undefined && w !== 'switch' ? `如：${example}` : `请输入${prop.title || ''}`)),
+      example,
+      inputType: w === 'number' ? (prop.type === 'integer' ? 'number' : 'digit')
+        : (prop.format === 'id-number' || /\[\\dXx\]\$$/.test(prop.pattern || '') ? 'idcard' : 'text'),
     }
   })
 }

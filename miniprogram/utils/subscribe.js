@@ -8,6 +8,8 @@ const MOMENTS = {
   pay: ['payment', 'application_status'],
   delegation: ['delegation'],
   licence: ['licence'],
+  // asked only once config.templates has it (SJT-TPL-DELIVERY arrives with branch issue4rest)
+  delivery: ['delivery', 'application_status'],
 }
 
 function ask(moment) {

@@ -87,11 +87,20 @@ Page({
     await subscribe.ask('submit')
     this.setData({ busy: true })
     try {
-      const result = await apply.submit({ itemCode: this.data.code, applicationId: this.data.applicationId, form: schemaForm.normalise(schema, this.data.form), materials: this.data.value })
+      const result = await apply.submit({
+        itemCode: this.data.code, applicationId: this.data.applicationId, form: schemaForm.normalise(schema, this.data.form), materials: this.data.value,
+        onDraft: (id) => { if (id !== this.data.applicationId) { this.setData({ applicationId: id }); this.keepDraft() } },
+      })
       drafts.clear(this.data.code)
       wx.redirectTo({ url: `/cases/detail/index?id=${result.id}` })
       return result
     } catch (e) {
+      // the server's check names every problem at once: shown on the fields and the materials
+      if (e.code === 'APPLICATION_INCOMPLETE') {
+        const problems = apply.problemsFrom(e)
+        problems.materials.forEach((p) => { p.name = (this.data.materials.find((m) => m.code === p.material_code) || {}).name || p.material_code })
+        this.setData({ errors: problems.form, corrections: problems.materials.concat(this.data.corrections.filter((c) => !problems.materials.some((p) => p.material_code === c.material_code))) })
+      }
       return null
     } finally {
       this.setData({ busy: false })

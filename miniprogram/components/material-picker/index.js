@@ -19,7 +19,7 @@ function build(materials, licences, value, corrections) {
       canUseWallet: usable.length > 0,
       correction: reasons[m.code] || '',
       done: Boolean(licence) || count > 0,
-      status: licence ? `已选用电子证照：${licence.name}（免提交）` : count ? `已上传${count}份` : (m.required ? '未提供' : '非必需'),
+      status: licence ? `已选用电子证照：${licence.type_name || licence.name}（免提交）` : count ? `已上传${count}份` : (m.required ? '未提供' : '非必需'),
     }
   })
 }
@@ -54,7 +54,7 @@ Component({
         const uploaded = await files.pickAndUpload({ count: 3 })
         if (uploaded.length) {
           const prev = (this.data.value || {})[code] || {}
-          const list = (prev.files || []).concat(uploaded.map((f) => ({ id: f.id, name: f.filename || f.name || '图片' })))
+          const list = (prev.files || []).concat(uploaded.map((f) => ({ id: f.id, name: f.original_name || f.name || '图片' })))
           this.emit(code, { files: list })
         }
       } catch (err) {
@@ -71,16 +71,21 @@ Component({
         return
       }
       wx.showActionSheet({
-        itemList: usable.map((l) => l.name),
+        itemList: usable.map((l) => `${l.type_name || l.name}${l.identifier ? ` ${l.identifier}` : ''}`),
         success: (res) => this.emit(code, { license_id: usable[res.tapIndex].id }),
       })
     },
     onClear(e) {
       this.emit(e.currentTarget.dataset.code, {})
     },
+    // Samples are PDFs the API generates from the item's form schema.
     onSample(e) {
       const url = e.currentTarget.dataset.url
-      if (url) wx.previewImage({ urls: [url], current: url })
+      if (!url) return
+      wx.downloadFile({
+        url: /^https?:/.test(url) ? url : require('../../config').baseUrl + url,
+        success: (res) => wx.openDocument({ filePath: res.tempFilePath, fileType: 'pdf', showMenu: true }),
+      })
     },
   },
 })

@@ -1,4 +1,5 @@
 const messages = require('../../services/messages')
+const { pageFor } = require('../../utils/links')
 const elder = require('../../utils/elder')
 const { formatDateTime } = require('../../utils/date')
 
@@ -45,7 +46,8 @@ Page({
       await messages.read({ id: msg.id })
       this.setData({ [`items[${index}].read`]: true, unread: Math.max(0, this.data.unread - 1) })
     }
-    if (msg.link && msg.link.startsWith('/')) wx.navigateTo({ url: msg.link })
+    const url = pageFor(msg.link)
+    if (url) wx.navigateTo({ url })
   },
   async onReadAll() {
     await messages.readAll({})

@@ -23,9 +23,13 @@ Page({
     if (!this.validate()) return
     this.setData({ busy: true })
     try {
-      const account = await auth.realName({ name: this.data.name, id_number: this.data.idNumber.toUpperCase() })
-      session.setAccount(account)
-      wx.showToast({ title: '实名认证成功', icon: 'success' })
+      const result = await auth.realName({ name: this.data.name, id_number: this.data.idNumber.toUpperCase() })
+      const { claimed, tokens, ...account } = result
+      // `claimed`: this person already had an account (set up by an agent at a service point);
+      // the phone now logs into that one, with the new token pair.
+      if (claimed && tokens) session.save({ ...tokens, account })
+      else session.setAccount(account)
+      wx.showToast({ title: claimed ? '已关联您的账号' : '实名认证成功', icon: 'success' })
       wx.navigateBack()
     } catch (e) { /* toast shown */ } finally {
       this.setData({ busy: false })

@@ -31,7 +31,7 @@ Page({
     wx.navigateTo({ url: `/catalog/guide/index?code=${encodeURIComponent(e.currentTarget.dataset.code)}` })
   },
   onBundle(e) {
-    wx.navigateTo({ url: `/catalog/search/index?topic=${encodeURIComponent(e.currentTarget.dataset.code)}` })
+    wx.navigateTo({ url: `/catalog/bundle/index?code=${encodeURIComponent(e.currentTarget.dataset.code)}` })
   },
   onTodo(e) {
     wx.navigateTo({ url: e.currentTarget.dataset.url })

@@ -11,7 +11,7 @@ Page({
   async onLoad(query) {
     this.payKey = randomKey()
     const app = await applications.get({ id: query.application_id })
-    this.setData({ applicationId: query.application_id, app, amount: yuan(app.payment ? app.payment.amount_fen : app.fee_fen) })
+    this.setData({ applicationId: query.application_id, app, amount: yuan(app.fee_fen) })
   },
   onShow() {
     elder.apply(this)

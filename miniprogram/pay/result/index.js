@@ -15,7 +15,7 @@ Page({
   },
   async query() {
     const order = await payments.waitForResult(this.data.id)
-    this.setData({ order, statusText: payments.statusLabel(order.status), amount: yuan(order.amount_fen), paidAt: formatDateTime(order.paid_at) })
+    this.setData({ order, statusText: payments.statusLabel(order.state), amount: yuan(order.amount_fen), paidAt: formatDateTime(order.paid_at) })
     return order
   },
   onRetry() {

@@ -63,6 +63,7 @@ describe('material-picker', () => {
     const comp = mount({})
     comp.querySelector('.mp__sample').dispatchEvent('tap')
     await simulate.sleep(0)
-    expect(wx.callsOf('previewImage')[0].urls).toEqual(['https://x/sample-id.png'])
+    expect(wx.callsOf('downloadFile')[0].url).toBe('https://x/sample-id.png')
+    expect(wx.callsOf('openDocument')[0]).toMatchObject({ filePath: 'wxfile://tmp/doc.pdf', fileType: 'pdf' })
   })
 })

@@ -24,8 +24,9 @@ const missing = (needs) => needs.filter((op) => {
 })
 
 const OPENID = 'demo-resident-zhang'
-const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000'
-  + '1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082', 'hex')
+// an 8×8 PNG that decodes (POST files checks images by decoding them)
+const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000080000000808020000004b6d29dc'
+  + '0000001449444154789c633c2127c7800d3061151db41200d0ca01143e63a8990000000049454e44ae426082', 'hex')
 
 let api
 let wx
@@ -53,6 +54,13 @@ function realWx() {
     return { statusCode: res.status, data: typeof res.data === 'string' ? res.data : JSON.stringify(res.data) }
   }
   return w
+}
+
+// A staff account's bearer header (demo password accounts seeded by identity).
+async function staff(username) {
+  const res = await api.call('POST', '/api/v1/auth/password/login', { username, password: 'Sjt@2026demo' })
+  if (res.status !== 200) throw new Error(`login ${username}: ${res.status} ${JSON.stringify(res.data)}`)
+  return { authorization: `Bearer ${res.data.access_token}` }
 }
 
 const STEPS = [
@@ -95,27 +103,31 @@ const STEPS = [
     after: ['login'],
     needs: ['GET /messages', 'POST /messages/{id}/read', 'POST /messages/read-all'],
     async run() {
+      // the seed may already have told the demo resident things (demo cases): count from there
+      const before = await api.call('GET', '/api/v1/messages?unread=true&limit=1', undefined, { authorization: `Bearer ${session.accessToken()}` })
+      expect(before.status).toBe(200)
+      const base = before.data.unread
       await api.notify(ctx.account.id, { title: '您的申请已受理', body: '受理编号 SX2026000001', link: '/cases/list/index' })
       await api.notify(ctx.account.id, { title: '预约提醒', body: '明天 09:00 太原市政务服务中心' })
       launchApp()
       const home = loadPage('pages/home/index')
       await home.load({})
       expect(home.data.loading).toBe(false)
-      expect(home.data.unread).toBe(2)
-      expect(home.data.latest.map((m) => m.title)).toEqual(['预约提醒', '您的申请已受理'])
+      expect(home.data.unread).toBe(base + 2)
+      expect(home.data.latest.slice(0, 2).map((m) => m.title)).toEqual(['预约提醒', '您的申请已受理'])
       const inbox = loadPage('me/messages/index')
       await inbox.load({})
-      expect(inbox.data.unread).toBe(2)
-      expect(inbox.data.items.map((m) => m.title)).toEqual(['预约提醒', '您的申请已受理'])
+      expect(inbox.data.unread).toBe(base + 2)
+      expect(inbox.data.items.slice(0, 2).map((m) => m.title)).toEqual(['预约提醒', '您的申请已受理'])
       expect(inbox.data.items[0].time).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d$/)
       // opening a message marks it read on the server and follows its link
       await inbox.fire('onOpen', { dataset: { index: 1 } })
-      expect(inbox.data.unread).toBe(1)
+      expect(inbox.data.unread).toBe(base + 1)
       expect(inbox.data.items[1].read).toBe(true)
       expect(wx.callsOf('navigateTo').map((c) => c.url)).toContain('/cases/list/index')
       const again = loadPage('me/messages/index')
       await again.load({})
-      expect(again.data.unread).toBe(1)
+      expect(again.data.unread).toBe(base + 1)
       await again.onReadAll()
       const after = loadPage('pages/home/index')
       await after.load({})
@@ -168,6 +180,7 @@ const STEPS = [
       launchApp()
       const web = await api.call('POST', '/api/v1/auth/qr', {}, { 'user-agent': 'Mozilla/5.0 (Windows NT 10.0) Chrome/130' })
       expect(web.status).toBe(201)
+      expect(web.data.payload).toMatch(/^SJT1:Q:/)
       wx.scanResult = web.data.payload
       await loadPage('scan/index/index').load({})
       const url = wx.callsOf('navigateTo')[0].url
@@ -211,6 +224,7 @@ const STEPS = [
       expect(agent.status).toBe(200)
       const request = await api.call('POST', '/api/v1/delegations/request', { days: 30 }, { authorization: `Bearer ${agent.data.access_token}` })
       expect(request.status).toBe(201)
+      expect(request.data.payload).toMatch(/^SJT1:D:/)
       wx.scanResult = request.data.payload
       await loadPage('scan/index/index').load({})
       expect(wx.callsOf('navigateTo')[0].url).toBe(`/scan/delegation/index?ticket=${encodeURIComponent(request.data.ticket)}`)
@@ -235,16 +249,24 @@ const STEPS = [
     after: ['login'],
     needs: ['GET /items', 'GET /items/{code}'],
     async run() {
+      // pinyin initials of 社保卡 (an alias of 社会保障卡申领)
       const search = loadPage('catalog/search/index')
-      await search.load({ q: '' })
-      expect(search.data.items.length).toBeGreaterThan(0)
-      const pick = search.data.items.find((i) => i.mobile_enabled !== false && i.online_depth >= 3) || search.data.items[0]
+      await search.load({ q: 'sbk' })
+      const pick = search.data.items.find((i) => i.name === '社会保障卡申领')
+      expect(pick).toBeTruthy()
+      expect(pick.online_depth).toBeGreaterThanOrEqual(3)
       const guide = loadPage('catalog/guide/index')
       await guide.load({ code: pick.code })
       expect(guide.data.item.code).toBe(pick.code)
-      expect(guide.data.timeLimit).toMatch(/工作日/)
+      expect(guide.data.timeLimit).toMatch(/^法定\d+个工作日，承诺\d+个工作日/)
+      expect(guide.data.fee).toBe('不收费')
+      expect(guide.data.canApply).toBe(true)
+      expect(guide.data.materials.find((m) => m.license_type).walletLabel).toMatch(/免提交/)
+      expect(guide.data.halls.length).toBeGreaterThan(0)
       ctx.itemCode = pick.code
-      ctx.bookable = search.data.items.find((i) => i.bookable)
+      const all = loadPage('catalog/search/index')
+      await all.load({ q: '' })
+      ctx.bookable = all.data.items.find((i) => i.bookable && i.audience !== 'legal_person')
     },
   },
   {
@@ -254,44 +276,111 @@ const STEPS = [
     async run() {
       const form = loadPage('apply/form/index')
       await form.load({ code: ctx.itemCode })
+      expect(form.data.fields.length).toBeGreaterThan(0)
+      // what a resident types: the schema's own examples, or the first option
       form.data.fields.forEach((f) => {
-        let value = '测试内容'
+        let value = f.example
         if (f.widget === 'select') value = f.options[0].value
-        else if (f.widget === 'number') value = '1'
-        else if (f.widget === 'switch') value = false
-        else if (f.widget === 'date') value = '2026-12-01'
-        else if (f.inputType === 'idcard') value = '14010519900101123X'
+        else if (f.name === 'phone') value = '13912345678'
+        else if (value === undefined) value = f.widget === 'switch' ? false : f.widget === 'number' ? '1' : '测试内容'
         form.setData({ [`form.${f.name}`]: value })
       })
+      expect(require('../../utils/schema-form').validate(form.data.item.form_schema, form.data.form)).toEqual({})
+      // a required material missing is caught before any request
+      const before = wx.requests().length
+      expect(await form.onSubmit()).toBeNull()
+      expect(wx.toasts().pop()).toMatch(/^请提供：/)
+      expect(wx.requests().length).toBe(before)
+      // a material the wallet holds is not submitted again (免提交): the seeded 居民身份证
       const value = {}
-      for (const m of form.data.materials.filter((x) => x.required)) {
+      const { matchingLicences } = require('../../services/wallet')
+      const fromWallet = form.data.materials.find((m) => m.required && matchingLicences(form.data.licences, m).length)
+      expect(fromWallet).toBeTruthy()
+      value[fromWallet.code] = { license_id: matchingLicences(form.data.licences, fromWallet)[0].id }
+      // the others are photos: wx.chooseMedia → wx.uploadFile → the real POST files
+      for (const m of form.data.materials.filter((x) => x.required && x.code !== fromWallet.code)) {
         const [file] = await require('../../services/files').pickAndUpload({ count: 1 })
-        value[m.code] = { files: [{ id: file.id, name: 'photo.png' }] }
+        expect(file).toMatchObject({ content_type: 'image/png', original_name: 'photo.png' })
+        value[m.code] = { files: [{ id: file.id, name: file.original_name }] }
       }
+      const uploads = wx.callsOf('uploadFile')
+      expect(uploads.length).toBe(Object.keys(value).length - 1)
+      expect(uploads.length).toBeGreaterThan(0)
+      expect(new URL(uploads[0].url).pathname).toBe('/api/v1/files')
+      expect(uploads[0].name).toBe('file')
       form.onMaterials({ detail: { value } })
       const result = await form.onSubmit()
       expect(result && result.id).toBeTruthy()
+      expect(result.status).toBe('submitted')
+      expect(result.accept_deadline).toBeTruthy() // the 5-working-day acceptance clock runs
       expect(wx.callsOf('requestSubscribeMessage').length).toBeGreaterThan(0)
+      const seq = wx.requests().map((r) => `${r.method} ${new URL(r.url).pathname.replace(/[0-9a-f-]{36}/, '{id}')}`)
+      expect(seq).toEqual(expect.arrayContaining(['POST /api/v1/applications', 'POST /api/v1/applications/{id}/submit']))
+      expect(wx.callsOf('redirectTo').pop().url).toBe(`/cases/detail/index?id=${result.id}`)
       const detail = loadPage('cases/detail/index')
       await detail.load({ id: result.id })
-      expect(['submitted', 'accepted', 'approved', 'completed']).toContain(detail.data.app.status)
+      expect(detail.data.app.status).toBe('submitted')
+      Object.keys(value).forEach((code) => {
+        if (value[code].license_id) expect(detail.data.app.materials[code]).toMatchObject({ license_id: value[code].license_id })
+        else expect(detail.data.app.materials[code].file_ids).toEqual([value[code].files[0].id])
+      })
       expect(detail.data.events.length).toBeGreaterThan(0)
+      expect(detail.data.actions.canWithdraw).toBe(true)
+      const list = loadPage('cases/list/index')
+      await list.load({})
+      expect(list.data.items.map((a) => a.id)).toContain(result.id)
+      ctx.applicationId = result.id
+    },
+  },
+  {
+    // 寄递 lands with branch issue4rest: a todo until its operations are in the spec
+    name: 'delivery: the result of the submitted case is to be mailed; the address comes back masked',
+    after: ['apply'],
+    needs: ['POST /applications/{id}/delivery', 'GET /applications/{id}/delivery'],
+    async run() {
+      const detail = loadPage('cases/detail/index')
+      await detail.load({ id: ctx.applicationId })
+      expect(detail.data.delivery).toBeNull()
+      expect(detail.data.actions.canChooseDelivery).toBe(true)
+      detail.onDeliveryMethod({ detail: { value: 'mail' } })
+      detail.fire('onAddress', { dataset: { field: 'name' }, detail: { value: '张晓明' } })
+      detail.fire('onAddress', { dataset: { field: 'phone' }, detail: { value: '13912345678' } })
+      detail.fire('onAddress', { dataset: { field: 'detail' }, detail: { value: '太原市小店区长治路1号' } })
+      const chosen = await detail.onDelivery()
+      expect(chosen).toMatchObject({ method: 'mail', changeable: true })
+      expect(detail.data.delivery.address).toMatchObject({ recipient: '张*明', phone: '139****5678', detail: '太原市小店区长治路1号' })
+      expect(detail.data.actions.canChooseDelivery).toBe(true) // may change until dispatch
     },
   },
   {
     name: 'book a hall slot for a bookable item',
     after: ['search'],
-    needs: ['GET /items/{code}', 'GET /halls', 'GET /halls/{id}/slots', 'POST /appointments', 'GET /appointments/{id}'],
+    needs: ['GET /items/{code}', 'GET /halls', 'GET /halls/{id}/slots', 'POST /appointments', 'GET /appointments/{id}',
+      'GET /appointments', 'POST /appointments/{id}/cancel', 'POST /halls/{id}/slots/generate'],
     async run() {
       expect(ctx.bookable).toBeTruthy()
-      const book = loadPage('appointments/book/index')
+      const findSlot = async (book) => {
+        for (const day of book.data.days) {
+          await book.chooseDate(day.date)
+          const found = book.data.slots.find((s) => s.remaining > 0 && s.bookable !== false)
+          if (found) return found
+        }
+        return null
+      }
+      let book = loadPage('appointments/book/index')
       await book.load({ code: ctx.bookable.code })
+      expect(book.data.halls.length).toBeGreaterThan(0)
       if (book.data.hallIndex < 0) await book.chooseHall(0)
-      let slot = null
-      for (const day of book.data.days) {
-        await book.chooseDate(day.date)
-        slot = book.data.slots.find((s) => s.remaining > 0 && s.bookable !== false)
-        if (slot) break
+      let slot = await findSlot(book)
+      if (!slot) {
+        // the seed's slot window did not cover these days: an admin generates them now
+        const hall = book.data.halls[book.data.hallIndex]
+        const gen = await api.call('POST', `/api/v1/halls/${hall.id}/slots/generate`, {}, await staff('admin'))
+        expect(gen.status).toBe(200)
+        book = loadPage('appointments/book/index')
+        await book.load({ code: ctx.bookable.code })
+        if (book.data.hallIndex < 0) await book.chooseHall(0)
+        slot = await findSlot(book)
       }
       expect(slot).toBeTruthy()
       book.onSlot({ detail: { slotId: slot.id, time: '' } })
@@ -300,22 +389,70 @@ const STEPS = [
       const page = loadPage('appointments/ticket/index')
       await page.load({ id: ticket.id })
       expect(page.data.payload).toMatch(/^SJT1:A:/)
-      expect(page.data.ticket.hall.name).toBeTruthy()
+      expect(page.data.ticket.hall.name).toBe(book.data.halls[book.data.hallIndex].name)
+      expect(page.data.ticket.item.code).toBe(ctx.bookable.code)
+      expect(page.data.statusText).toBe('待签到')
+      expect(page.data.canCancel).toBe(true)
+      // the seat is taken on the server
+      const again = await api.call('GET', `/api/v1/halls/${book.data.halls[book.data.hallIndex].id}/slots?item=${encodeURIComponent(ctx.bookable.code)}&date=${book.data.date}`, undefined, { authorization: `Bearer ${session.accessToken()}` })
+      expect(again.data.items.find((s) => s.id === slot.id).remaining).toBe(slot.remaining - 1)
+      const tickets = loadPage('appointments/tickets/index')
+      await tickets.load({})
+      expect(tickets.data.items.map((t) => t.id)).toContain(ticket.id)
+      // cancel from the ticket page (after the confirm dialog)
+      page.onCancel()
+      await new Promise((r) => setTimeout(r, 300))
+      expect(page.data.ticket.status).toBe('cancelled')
+      expect(page.data.canCancel).toBe(false)
+    },
+  },
+  {
+    // (answering needs a reviewer whose department equals the item's; no seeded reviewer has one yet)
+    name: 'consult: a question about the item asked from the phone, routed to its department',
+    after: ['search'],
+    needs: ['GET /consultations', 'POST /consultations'],
+    async run() {
+      const page = loadPage('me/consultations/index')
+      await page.load({ item_code: encodeURIComponent(ctx.itemCode || '') })
+      page.fire('onInput', { dataset: { field: 'title' }, detail: { value: '社保卡多久能拿到' } })
+      page.fire('onInput', { dataset: { field: 'content' }, detail: { value: '网上申请后多久可以领到实体卡？' } })
+      const created = await page.onSubmit()
+      expect(created && created.id).toBeTruthy()
+      expect(created).toMatchObject({ item_code: ctx.itemCode, department: '人社', status: 'open' })
+      expect(created.deadline).toBeTruthy()
+      expect(page.data.items[0]).toMatchObject({ id: created.id, kindText: '咨询', stateText: '办理中', canRate: false })
+      // incomplete input is stopped on the phone
+      page.fire('onInput', { dataset: { field: 'title' }, detail: { value: '' } })
+      expect(await page.onSubmit()).toBeNull()
+      expect(wx.toasts().pop()).toMatch(/请填写标题/)
     },
   },
   {
     name: 'show a licence: 亮证 QR with its expiry',
     after: ['login'],
-    needs: ['GET /wallet/licenses', 'POST /wallet/licenses/{id}/show'],
+    needs: ['GET /wallet/licenses', 'GET /wallet/licenses/{id}', 'POST /wallet/licenses/{id}/show', 'POST /licenses/verify',
+      'GET /wallet/licenses/{id}/verifications', 'GET /wallet/licenses/{id}/grants'],
     async run() {
       const list = loadPage('wallet/list/index')
       await list.load({})
       const licence = list.data.items.find((l) => l.status === 'valid')
       expect(licence).toBeTruthy()
+      expect(licence.type_name).toBeTruthy()
       const show = loadPage('wallet/show/index')
-      await show.load({ id: licence.id })
+      await show.load({ id: licence.id, name: encodeURIComponent(licence.type_name) })
+      expect(show.data.name).toBe(licence.type_name)
       expect(show.data.payload).toMatch(/^SJT1:L:/)
       expect(new Date(show.data.expiresAt).getTime()).toBeGreaterThan(Date.now())
+      // the counter scans it: valid, and the verification appears in the resident's log
+      const verified = await api.call('POST', '/api/v1/licenses/verify', { payload: show.data.payload }, await staff('counter.sun'))
+      expect(verified.status).toBe(200)
+      expect(verified.data.valid).toBe(true)
+      const detail = loadPage('wallet/detail/index')
+      await detail.load({ id: licence.id })
+      expect(detail.data.fields.length).toBeGreaterThan(0)
+      expect(detail.data.fields.every((f) => f.label && typeof f.value === 'string')).toBe(true)
+      expect(detail.data.verifications.length).toBeGreaterThanOrEqual(1)
+      expect(detail.data.verifications[0].who).toMatch(/孙敏|政务服务中心/)
     },
   },
 ]

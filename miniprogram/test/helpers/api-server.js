@@ -35,7 +35,7 @@ function run(args, env) {
 function call(base, method, urlPath, body, headers = {}) {
   return new Promise((resolve, reject) => {
     const url = new URL(urlPath, base)
-    const payload = body === undefined ? null : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body))
+    const payload = body === undefined ? null : (Buffer.isBuffer(body) ? body : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body)))
     const req = http.request(url, {
       method,
       headers: { ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}), ...headers },

@@ -12,7 +12,7 @@ function createWx({ respond, upload, loginCode = 'code-1' } = {}) {
     calls,
     storage,
     responder: respond || (() => ({ statusCode: 404, data: { error: { code: 'NOT_FOUND', message: '未找到' } } })),
-    uploader: upload || (() => ({ statusCode: 201, data: JSON.stringify({ id: 'file-1', filename: 'a.jpg' }) })),
+    uploader: upload || (() => ({ statusCode: 201, data: JSON.stringify({ id: 'file-1', original_name: 'a.jpg', content_type: 'image/jpeg', size: 1000 }) })),
     loginCode,
     callsOf: (api) => calls.filter((c) => c.api === api).map((c) => c.args),
     requests: () => calls.filter((c) => c.api === 'request').map((c) => c.args),
@@ -51,11 +51,12 @@ function createWx({ respond, upload, loginCode = 'code-1' } = {}) {
       opts.tmplIds.forEach((id) => { res[id] = 'accept' })
       ok(opts, res)
     }),
+    downloadFile: jest.fn((opts) => { record('downloadFile', opts); ok(opts, { statusCode: 200, tempFilePath: 'wxfile://tmp/doc.pdf' }) }),
     showModal: jest.fn((opts) => { record('showModal', opts); ok(opts, { confirm: wx.modalConfirm !== false, cancel: wx.modalConfirm === false }) }),
     showActionSheet: jest.fn((opts) => { record('showActionSheet', opts); ok(opts, { tapIndex: wx.actionSheetIndex || 0 }) }),
   }
   ;['showToast', 'showLoading', 'hideLoading', 'navigateTo', 'redirectTo', 'switchTab', 'reLaunch', 'navigateBack',
-    'previewImage', 'setClipboardData', 'makePhoneCall', 'openLocation', 'vibrateShort', 'setScreenBrightness',
+    'previewImage', 'openDocument', 'setClipboardData', 'makePhoneCall', 'openLocation', 'vibrateShort', 'setScreenBrightness',
     'setVisualEffectOnCapture', 'stopPullDownRefresh', 'setNavigationBarTitle', 'pageScrollTo'].forEach((api) => {
     wx[api] = jest.fn((opts) => { record(api, opts || {}); if (opts) ok(opts, { errMsg: `${api}:ok` }) })
   })

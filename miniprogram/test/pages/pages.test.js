@@ -8,8 +8,10 @@ const session = require('../../utils/session')
 const elder = require('../../utils/elder')
 
 const ITEM = {
-  code: '11140000MB1234567X-HK-01', name: '户口迁移', department: '公安厅', type: '行政确认', online_depth: 4,
-  mobile_enabled: true, bookable: true, fee_fen: 0, legal_days: 20, promised_days: 5, conditions: '本省户籍居民',
+  // GET items/{code}'s shape (ItemDetail in api_docs/openapi.json)
+  code: '140100-07-0101', name: '户口迁移', department: '公安', type: '行政确认', online_depth: 4, online_depth_label: '全程网办',
+  mobile_enabled: true, bookable: true, deliverable: true, conditions: '本省户籍居民',
+  limits: { legal_days: 20, promised_days: 5, visits: 0 }, fee: { charged: false, amount_fen: 0, basis: '', nontax_code: null },
   form_schema: {
     type: 'object', required: ['reason', 'people'],
     properties: {
@@ -18,8 +20,8 @@ const ITEM = {
     },
   },
   materials: [
-    { code: 'M01', name: '居民身份证', required: true, license_type: 'id_card', format: '电子版', copies: 1 },
-    { code: 'M02', name: '结婚证', required: false, condition: '投靠配偶时', format: '电子版', copies: 1 },
+    { code: 'M01', name: '居民身份证', required: true, license_type: 'id_card', license_name: '居民身份证', format: '电子版', copies: 1, original: 'original', original_label: '原件', sample_url: null, template_url: null },
+    { code: 'M02', name: '结婚证', required: false, condition: '投靠配偶时', license_type: null, license_name: null, format: '电子版', copies: 1, original: 'copy', original_label: '复印件', sample_url: '/api/v1/items/140100-07-0101/materials/M02/sample', template_url: null },
   ],
   halls: [{ id: 'hall-1', name: '太原市政务服务中心', address: '长风街', phone: '0351-1234567', latitude: 37.8, longitude: 112.5 }],
 }
@@ -36,7 +38,7 @@ beforeEach(() => {
 describe('home', () => {
   const routes = () => router({
     'GET /api/v1/items': (o, url) => ({ statusCode: 200, data: { items: Array.from({ length: Number(url.searchParams.get('limit')) }, (_, i) => ({ code: `I${i}`, name: `事项${i}` })) } }),
-    'GET /api/v1/topics': { statusCode: 200, data: { items: [{ code: 'birth', name: '出生一件事' }] } },
+    'GET /api/v1/bundles': { statusCode: 200, data: { items: [{ code: 'newborn', name: '新生儿出生一件事', audience: 'person', item_count: 5, promised_days: 10, department: '卫健', description: '' }] } },
     'GET /api/v1/applications': { statusCode: 200, data: { items: [
       { id: 'a1', item_name: '户口迁移', item_code: 'X', status: 'needs_correction', fee_fen: 0, paid: false },
       { id: 'a2', item_name: '不动产登记', item_code: 'Y', status: 'accepted', fee_fen: 8000, paid: false },
@@ -49,7 +51,7 @@ describe('home', () => {
     wx.responder = routes() // appointments list missing → 404
     const page = await loadPage('pages/home/index').load({})
     expect(page.data.hot).toHaveLength(8)
-    expect(page.data.bundles[0].name).toBe('出生一件事')
+    expect(page.data.bundles[0].name).toBe('新生儿出生一件事')
     expect(page.data.todos).toEqual([
       { kind: 'correction', title: '户口迁移需补正材料', url: '/apply/form/index?id=a1&code=X' },
       { kind: 'payment', title: '不动产登记待缴费', url: '/pay/pay/index?application_id=a2' },
@@ -93,8 +95,13 @@ describe('catalogue guide', () => {
   test('guide sections, halls, apply and book buttons', async () => {
     wx.responder = router({ [`GET /api/v1/items/${encodeURIComponent(ITEM.code)}`]: { statusCode: 200, data: ITEM } })
     const page = await loadPage('catalog/guide/index').load({ code: ITEM.code })
-    expect(page.data).toMatchObject({ fee: '不收费', timeLimit: '法定20个工作日，承诺5个工作日', canApply: true, canBook: true, depthLabel: '全程网办' })
-    expect(page.data.materials.map((m) => [m.requiredLabel, m.walletLabel])).toEqual([['必需', '可用电子证照免提交'], ['视情形：投靠配偶时', '']])
+    expect(page.data).toMatchObject({ fee: '不收费', timeLimit: '法定20个工作日，承诺5个工作日，零跑动', canApply: true, canBook: true, depthLabel: '全程网办' })
+    expect(page.data.materials.map((m) => [m.requiredLabel, m.walletLabel])).toEqual([['必需', '可用电子证照（居民身份证）免提交'], ['视情形：投靠配偶时', '']])
+    // the sample is a PDF the API generates: downloaded, then opened
+    page.fire('onSample', { dataset: { url: ITEM.materials[1].sample_url } })
+    await new Promise((r) => setTimeout(r, 0))
+    expect(wx.callsOf('downloadFile')[0].url).toBe(`http://127.0.0.1:8000${ITEM.materials[1].sample_url}`)
+    expect(wx.callsOf('openDocument')[0]).toMatchObject({ fileType: 'pdf' })
     page.fire('onMap', { dataset: { index: 0 } })
     expect(wx.callsOf('openLocation')[0]).toMatchObject({ name: '太原市政务服务中心' })
     page.onBook()
@@ -109,7 +116,7 @@ describe('apply', () => {
     const bodies = {}
     wx.responder = router({
       [itemRoute]: { statusCode: 200, data: ITEM },
-      'GET /api/v1/wallet/licenses': { statusCode: 200, data: { items: [{ id: 'lic-1', type: 'id_card', name: '居民身份证', status: 'valid' }] } },
+      'GET /api/v1/wallet/licenses': { statusCode: 200, data: { items: [{ id: 'lic-1', type: 'id_card', type_name: '居民身份证', identifier: '1401**********1234', status: 'valid', status_label: '有效' }] } },
       'POST /api/v1/applications': (o) => { bodies.create = o.data; return { statusCode: 201, data: { group_id: 'g1', items: [{ id: 'app-1', status: 'draft' }] } } },
       'POST /api/v1/applications/app-1/submit': (o) => { bodies.submit = o.data; return { statusCode: 200, data: { id: 'app-1', status: 'submitted' } } },
     })
@@ -175,14 +182,31 @@ describe('apply', () => {
 describe('cases', () => {
   test('timeline, rating (bad ratings need a reason), delivery by mail', async () => {
     const posted = {}
-    let app = { id: 'app-1', item_name: '户口迁移', status: 'completed', deliverable: true, timeline: [{ label: '已办结', at: '2026-11-20T02:00:00Z' }] }
+    let delivery = null
+    let app = { id: 'app-1', item_code: ITEM.code, item_name: '户口迁移', region_code: '140105', status: 'completed', status_label: '已办结', fee_fen: 0, paid: false, urgency: 'none', corrections: [],
+      timeline: [{ action: 'complete', label: '已办结', at: '2026-11-20T02:00:00Z', note: '', from_status: 'approved', to_status: 'completed' }] }
+    const evaluations = []
+    const rated = (o, kind) => {
+      evaluations.push({ id: `e${evaluations.length}`, kind, score: o.data.score, score_label: o.data.score === 2 ? '不满意' : '满意', comment: o.data.comment, aspects: o.data.aspects })
+      return { statusCode: 201, data: { evaluations, rectifications: [] } }
+    }
     wx.responder = router({
       'GET /api/v1/applications/app-1': () => ({ statusCode: 200, data: app }),
-      'POST /api/v1/applications/app-1/evaluation': (o) => { posted.evaluation = o.data; app = { ...app, evaluation: { score: o.data.score } }; return { statusCode: 201, data: {} } },
-      'POST /api/v1/applications/app-1/delivery': (o) => { posted.delivery = o.data; app = { ...app, delivery: { method: 'mail' } }; return { statusCode: 201, data: {} } },
+      [`GET /api/v1/items/${encodeURIComponent(ITEM.code)}`]: { statusCode: 200, data: ITEM }, // deliverable comes from the item
+      'GET /api/v1/applications/app-1/evaluation': () => ({ statusCode: 200, data: { evaluations, rectifications: [] } }),
+      'POST /api/v1/applications/app-1/evaluation': (o) => { posted.evaluation = o.data; return rated(o, 'initial') },
+      'POST /api/v1/applications/app-1/evaluation/supplement': (o) => { posted.supplement = o.data; return rated(o, 'supplement') },
+      'GET /api/v1/applications/app-1/delivery': () => (delivery ? { statusCode: 200, data: delivery } : { statusCode: 404, data: { error: { code: 'DELIVERY_NOT_FOUND', message: '尚未选择取件方式' } } }),
+      'POST /api/v1/applications/app-1/delivery': (o) => {
+        posted.delivery = o.data
+        delivery = { id: 'd1', application_id: 'app-1', item_name: '户口迁移', method: 'mail', status: 'shipped', status_label: '已交寄', changeable: false, hall_name: '太原市政务服务中心',
+          pickup_code: null, address: { recipient: '张*明', phone: '138****0000', region_code: '140105', detail: o.data.address.detail }, courier: 'EMS', tracking_no: 'SIM123',
+          dispatched_at: '2026-11-20T03:00:00Z', finished_at: null, events: [{ status: 'shipped', label: '已交寄', note: '', at: '2026-11-20T03:00:00Z' }] }
+        return { statusCode: 200, data: delivery }
+      },
     })
     const page = await loadPage('cases/detail/index').load({ id: 'app-1' })
-    expect(page.data.actions).toMatchObject({ canRate: true, canChooseDelivery: true, canWithdraw: false })
+    expect(page.data.actions).toMatchObject({ canRate: true, canSupplement: false, canChooseDelivery: true, canWithdraw: false, canPay: false })
     expect(page.data.events).toHaveLength(1)
     await page.onRate()
     expect(wx.toasts().pop()).toBe('请选择评价等级')
@@ -190,9 +214,16 @@ describe('cases', () => {
     await page.onRate()
     expect(wx.toasts().pop()).toMatch(/不满意的原因/)
     page.onComment({ detail: { value: '等待时间太长' } })
+    page.fire('onAspect', { dataset: { value: 'guidance_clear' } })
     await page.onRate()
-    expect(posted.evaluation).toEqual({ score: 2, comment: '等待时间太长' })
-    expect(page.data.actions.canRate).toBe(false)
+    expect(posted.evaluation).toEqual({ score: 2, comment: '等待时间太长', aspects: ['guidance_clear'] })
+    expect(page.data.actions).toMatchObject({ canRate: false, canSupplement: true })
+    expect(page.data.evaluations[0]).toMatchObject({ kindText: '评价', score_label: '不满意' })
+    // 追评 once
+    page.fire('onScore', { dataset: { score: 4 } })
+    await page.onRate()
+    expect(posted.supplement).toEqual({ score: 4, comment: '', aspects: [] })
+    expect(page.data.actions).toMatchObject({ canRate: false, canSupplement: false })
 
     page.onDeliveryMethod({ detail: { value: 'mail' } })
     await page.onDelivery()
@@ -201,14 +232,125 @@ describe('cases', () => {
     page.fire('onAddress', { dataset: { field: 'phone' }, detail: { value: '13800000000' } })
     page.fire('onAddress', { dataset: { field: 'detail' }, detail: { value: '太原市小店区长风街1号' } })
     await page.onDelivery()
-    expect(posted.delivery).toEqual({ method: 'mail', address: { name: '张晓明', phone: '13800000000', detail: '太原市小店区长风街1号' } })
+    expect(posted.delivery).toEqual({ method: 'mail', address: { recipient: '张晓明', phone: '13800000000', region_code: '140105', detail: '太原市小店区长风街1号' } })
+    expect(page.data.delivery).toMatchObject({ status_label: '已交寄', tracking_no: 'SIM123' })
+    expect(page.data.deliveryEvents[0].title).toBe('已交寄')
+    expect(page.data.actions.canChooseDelivery).toBe(false) // dispatched: no more changes
   })
 
   test('public progress query needs no token', async () => {
-    wx.responder = router({ 'GET /api/v1/progress': (o, url) => ({ statusCode: 200, data: { item_name: '户口迁移', status: 'accepted', timeline: [], receipt: url.searchParams.get('receipt_no') } }) })
+    wx.responder = router({ 'GET /api/v1/progress': (o, url) => ({ statusCode: 200, data: { item_name: '户口迁移', status: 'accepted', status_label: '已受理', applicant: '张*明', receipt_no: url.searchParams.get('receipt_no'), steps: [{ label: '已受理', at: '2026-11-20T02:00:00Z', status: 'accepted' }] } }) })
     const page = await loadPage('cases/progress/index').load({ receipt_no: 'SX001', query_code: '1234' })
     expect(page.data.statusText).toBe('已受理')
+    expect(page.data.events).toHaveLength(1)
     expect(wx.requests()[0].header.Authorization).toBeUndefined()
+  })
+})
+
+describe('apply: the server\'s completeness check', () => {
+  test('APPLICATION_INCOMPLETE marks every field and material it names; the retry reuses the draft', async () => {
+    const calls = []
+    let submits = 0
+    wx.responder = router({
+      [`GET /api/v1/items/${encodeURIComponent(ITEM.code)}`]: { statusCode: 200, data: ITEM },
+      'GET /api/v1/wallet/licenses': { statusCode: 200, data: { items: [] } },
+      'POST /api/v1/applications': () => { calls.push('create'); return { statusCode: 201, data: { group_id: 'g1', items: [{ id: 'app-9', status: 'draft' }] } } },
+      'PATCH /api/v1/applications/app-9': () => { calls.push('patch'); return { statusCode: 200, data: { id: 'app-9', status: 'draft' } } },
+      'POST /api/v1/applications/app-9/submit': () => {
+        calls.push('submit')
+        submits += 1
+        if (submits > 1) return { statusCode: 200, data: { id: 'app-9', status: 'submitted' } }
+        return { statusCode: 422, data: { error: { code: 'APPLICATION_INCOMPLETE', message: '申请材料或表单不完整，共 2 处需要处理', details: { fields: [
+          { field: 'form.people', message: '迁移人数：应不小于 1', type: 'minimum' },
+          { field: 'materials.M01', message: '居民身份证：文件无法识别', type: 'faulty', material_code: 'M01' },
+        ] } } } }
+      },
+    })
+    const page = await loadPage('apply/form/index').load({ code: ITEM.code })
+    page.fire('onField', { dataset: { name: 'reason', widget: 'select' }, detail: { value: '0' } })
+    page.fire('onField', { dataset: { name: 'people' }, detail: { value: '2' } })
+    page.onMaterials({ detail: { value: { M01: { files: [{ id: 'f1', name: 'a.jpg' }] } } } })
+    expect(await page.onSubmit()).toBeNull()
+    expect(page.data.errors).toEqual({ people: '迁移人数：应不小于 1' })
+    expect(page.data.corrections).toEqual([{ material_code: 'M01', name: '居民身份证', reason: '文件无法识别' }])
+    expect(page.data.applicationId).toBe('app-9')
+    expect(wx.toasts().pop()).toMatch(/共 2 处/)
+    const result = await page.onSubmit()
+    expect(result.status).toBe('submitted')
+    expect(calls).toEqual(['create', 'submit', 'patch', 'submit'])
+  })
+})
+
+describe('一件事一次办', () => {
+  test('the bundle lists its items in order and the shared materials; one tap opens drafts for all', async () => {
+    const posted = {}
+    wx.responder = router({
+      'GET /api/v1/bundles/newborn': { statusCode: 200, data: {
+        code: 'newborn', name: '新生儿出生一件事', aliases: [], audience: 'person', department: '卫健', description: '出生医学证明、落户、医保、社保卡一次办',
+        item_count: 2, promised_days: 10, separate_visits: 4, total_fee_fen: 0,
+        items: [{ code: 'A1', name: '出生医学证明首次签发', online_depth_label: '全程网办' }, { code: 'A2', name: '出生登记（新生儿落户）', online_depth_label: '在线预审' }],
+        materials: [{ name: '父母身份证', required: true, license_type: 'id_card', items: ['A1', 'A2'] }],
+      } },
+      'POST /api/v1/applications': (o) => { posted.create = o.data; return { statusCode: 201, data: { group_id: 'g1', items: [{ id: 'd1', item_code: 'A1', status: 'draft' }, { id: 'd2', item_code: 'A2', status: 'draft' }] } } },
+    })
+    const page = await loadPage('catalog/bundle/index').load({ code: 'newborn' })
+    expect(page.data.items.map((i) => `${i.step}.${i.name}`)).toEqual(['1.出生医学证明首次签发', '2.出生登记（新生儿落户）'])
+    expect(page.data.materials[0]).toMatchObject({ usedBy: '出生医学证明首次签发、出生登记（新生儿落户）', walletLabel: '可用电子证照免提交' })
+    expect(page.data.fee).toBe('不收费')
+    const created = await page.onStart()
+    expect(posted.create).toEqual({ bundle_code: 'newborn', form: {}, materials: {} })
+    expect(created.group_id).toBe('g1')
+    expect(wx.callsOf('navigateTo')[0].url).toBe('/apply/form/index?id=d1&code=A1')
+  })
+})
+
+describe('my tickets and waitlist', () => {
+  test('an offered waitlist place is confirmed into a ticket; a waiting one can be cancelled', async () => {
+    let entries = [
+      { id: 'w1', item_code: ITEM.code, slot_id: 's1', position: 1, status: 'offered', offer_expires_at: '2026-11-25T02:30:00Z', appointment_id: null, created_at: '2026-11-24T01:00:00Z' },
+      { id: 'w2', item_code: ITEM.code, slot_id: 's2', position: 3, status: 'waiting', offer_expires_at: null, appointment_id: null, created_at: '2026-11-24T01:00:00Z' },
+      { id: 'w3', item_code: ITEM.code, slot_id: 's3', position: 1, status: 'expired', offer_expires_at: null, appointment_id: null, created_at: '2026-11-20T01:00:00Z' },
+    ]
+    wx.responder = router({
+      'GET /api/v1/appointments': { statusCode: 200, data: { items: [{ id: 'ap-1', status: 'booked', date: '2026-11-26', starts_at: '2026-11-26T01:00:00Z', ends_at: '2026-11-26T01:30:00Z', hall: { id: 'h', name: '太原市政务服务中心' }, item: { code: ITEM.code, name: '户口迁移' } }], next_cursor: null } },
+      'GET /api/v1/waitlist': () => ({ statusCode: 200, data: { items: entries } }),
+      'POST /api/v1/waitlist/w1/confirm': () => { entries = entries.map((w) => (w.id === 'w1' ? { ...w, status: 'confirmed', appointment_id: 'ap-2' } : w)); return { statusCode: 201, data: { id: 'ap-2', status: 'booked' } } },
+      'POST /api/v1/waitlist/w2/cancel': () => { entries = entries.map((w) => (w.id === 'w2' ? { ...w, status: 'cancelled' } : w)); return { statusCode: 200, data: { id: 'w2', status: 'cancelled' } } },
+    })
+    const page = await loadPage('appointments/tickets/index').load({})
+    expect(page.data.items[0]).toMatchObject({ itemName: '户口迁移', hallName: '太原市政务服务中心', time: '09:00-09:30', statusText: '待签到' })
+    expect(page.data.waitlist.map((w) => [w.id, w.statusText])).toEqual([['w1', '有空位待确认'], ['w2', '候补中']])
+    expect(page.data.waitlist[0].offerUntil).toBe('2026-11-25 10:30')
+    const appointment = await page.fire('onConfirmWaitlist', { dataset: { id: 'w1' } })
+    expect(appointment.id).toBe('ap-2')
+    expect(wx.callsOf('navigateTo')[0].url).toBe('/appointments/ticket/index?id=ap-2')
+    await page.fire('onCancelWaitlist', { dataset: { id: 'w2' } })
+    expect(page.data.waitlist).toEqual([])
+  })
+})
+
+describe('consultations (咨询投诉)', () => {
+  test('ask about a case, see the answer, rate it once', async () => {
+    let items = [{ id: 'c1', kind: 'complaint', title: '窗口态度', content: '……', status: 'answered', answer: '已整改', overdue: false, rating: null, created_at: '2026-11-20T01:00:00Z', deadline: '2026-11-27' }]
+    const posted = {}
+    wx.responder = router({
+      'GET /api/v1/consultations': () => ({ statusCode: 200, data: { items, next_cursor: null } }),
+      'POST /api/v1/consultations': (o) => { posted.create = o.data; items = [{ id: 'c2', ...o.data, status: 'open', overdue: false, rating: null, created_at: '2026-11-25T01:00:00Z' }].concat(items); return { statusCode: 201, data: items[0] } },
+      'POST /api/v1/consultations/c1/rating': (o) => { posted.rating = o.data; items = items.map((c) => (c.id === 'c1' ? { ...c, rating: o.data.score } : c)); return { statusCode: 200, data: items[1] } },
+    })
+    const page = await loadPage('me/consultations/index').load({ application_id: 'app-1' })
+    expect(page.data.items[0]).toMatchObject({ kindText: '投诉', stateText: '已答复', canRate: true })
+    expect(await page.onSubmit()).toBeNull()
+    expect(wx.toasts().pop()).toMatch(/请填写标题/)
+    page.fire('onInput', { dataset: { field: 'kindIndex' }, detail: { value: '1' } })
+    page.fire('onInput', { dataset: { field: 'title' }, detail: { value: '补正太慢' } })
+    page.fire('onInput', { dataset: { field: 'content' }, detail: { value: '补正材料三天没人处理' } })
+    await page.onSubmit()
+    expect(posted.create).toEqual({ kind: 'complaint', title: '补正太慢', content: '补正材料三天没人处理', application_id: 'app-1' })
+    expect(page.data.items[0]).toMatchObject({ id: 'c2', stateText: '办理中', canRate: false })
+    await page.fire('onRate', { dataset: { id: 'c1', score: 5 } })
+    expect(posted.rating).toEqual({ score: 5 })
+    expect(page.data.items[1]).toMatchObject({ rating: 5, canRate: false })
   })
 })
 
@@ -298,26 +440,32 @@ describe('wallet', () => {
     expect(wx.callsOf('setVisualEffectOnCapture')[0].visualEffect).toBe('hidden')
     await page.onRefresh({ detail: { reason: 'expiring' } })
     expect(page.data.payload).toBe('SJT1:L:code2')
+    await page.onPurpose({ detail: { value: String(page.data.purposeLabels.indexOf('住宿登记')) } })
+    expect(page.data.payload).toBe('SJT1:L:code3')
+    expect(wx.requests().map((r) => r.data.purpose)).toEqual(['validity', 'validity', 'lodging'])
   })
 
   test('detail: fields, verification log, grant and revoke', async () => {
-    const grants = [{ id: 'g1', grantee: '某银行', purpose: '开户', expires_at: '2026-12-31T00:00:00Z', status: 'active' }]
+    const grants = [{ id: 'g1', licence_id: 'lic-1', grantee_name: '某银行', purpose: 'business', until: '2026-12-31T00:00:00Z', state: 'active', uses: 0, created_at: '2026-11-20T01:00:00Z' }]
     let granted = null
     wx.responder = router({
-      'GET /api/v1/wallet/licenses/lic-1': { statusCode: 200, data: { id: 'lic-1', name: '居民身份证', status: 'valid', fields: { name: '张晓明' }, field_labels: { name: '姓名' } } },
-      'GET /api/v1/wallet/licenses/lic-1/verifications': { statusCode: 200, data: { items: [{ id: 'v1', verifier_name: '太原市政务服务中心', verified_at: '2026-11-20T01:00:00Z' }] } },
+      'GET /api/v1/wallet/licenses/lic-1': { statusCode: 200, data: { id: 'lic-1', type: 'id_card', type_name: '居民身份证', identifier: '1401**********1234', issuer_name: '太原市公安局', status: 'valid', status_label: '有效', fields: [{ key: 'name', label: '姓名', value: '张晓明', sensitive: false }] } },
+      'GET /api/v1/wallet/licenses/lic-1/verifications': { statusCode: 200, data: { items: [{ id: 'v1', verifier_name: '李窗口', organisation: '太原市政务服务中心', purpose: 'government_service', result: 'valid', channel: 'counter', disclosed: ['name'], created_at: '2026-11-20T01:00:00Z' }] } },
       'GET /api/v1/wallet/licenses/lic-1/grants': () => ({ statusCode: 200, data: { items: grants } }),
-      'POST /api/v1/wallet/licenses/lic-1/grants': (o) => { granted = o.data; return { statusCode: 201, data: {} } },
+      'POST /api/v1/wallet/licenses/lic-1/grants': (o) => { granted = o.data; return { statusCode: 201, data: { id: 'g2', access_code: 'AB12CD34', state: 'active' } } },
       'DELETE /api/v1/wallet/grants/g1': { statusCode: 204, data: '' },
     })
     const page = await loadPage('wallet/detail/index').load({ id: 'lic-1' })
     expect(page.data.fields).toEqual([{ label: '姓名', value: '张晓明' }])
-    expect(page.data.verifications[0].time).toBe('2026-11-20 09:00')
-    expect(page.data.grants[0].until).toBe('2026-12-31')
+    expect(page.data.statusText).toBe('有效')
+    expect(page.data.verifications[0]).toMatchObject({ time: '2026-11-20 09:00', who: '太原市政务服务中心 李窗口', purposeText: '办理政务服务' })
+    expect(page.data.grants[0]).toMatchObject({ untilText: '2026-12-31', purposeText: '商务合作/开户', stateText: '有效' })
     page.fire('onGrantInput', { dataset: { field: 'grantee' }, detail: { value: '某保险公司' } })
-    page.fire('onGrantInput', { dataset: { field: 'purpose' }, detail: { value: '理赔' } })
+    page.fire('onGrantInput', { dataset: { field: 'purposeIndex' }, detail: { value: '7' } })
     await page.onGrant()
-    expect(granted).toMatchObject({ grantee: '某保险公司', purpose: '理赔' })
+    expect(granted).toMatchObject({ grantee_name: '某保险公司', purpose: 'social_service' })
+    expect(new Date(granted.until).getTime()).toBeGreaterThan(Date.now())
+    expect(wx.callsOf('showModal')[0].content).toMatch(/AB12CD34/) // the access code, shown once
     page.fire('onRevoke', { dataset: { id: 'g1' } })
     await new Promise((r) => setTimeout(r, 10))
     expect(paths()).toContain('DELETE /wallet/grants/g1')
@@ -328,9 +476,9 @@ describe('pay', () => {
   test('POST payments → wx.requestPayment with its parameters → result page polls the order', async () => {
     let status = 'created'
     wx.responder = router({
-      'GET /api/v1/applications/app-1': { statusCode: 200, data: { id: 'app-1', item_name: '不动产登记', payment: { status: 'created', amount_fen: 8000 } } },
-      'POST /api/v1/payments': (o) => ({ statusCode: 201, data: { id: 'pay-1', status: 'created', pay_params: { timeStamp: '1', nonceStr: 'n', package: 'prepay_id=wx1', signType: 'RSA', paySign: 'sig' }, key: o.header['Idempotency-Key'] } }),
-      'GET /api/v1/payments/pay-1': () => { const s = status; status = 'paid'; return { statusCode: 200, data: { id: 'pay-1', status: s, amount_fen: 8000, application_id: 'app-1' } } },
+      'GET /api/v1/applications/app-1': { statusCode: 200, data: { id: 'app-1', item_name: '不动产登记', status: 'accepted', fee_fen: 8000, paid: false } },
+      'POST /api/v1/payments': (o) => ({ statusCode: 201, data: { id: 'pay-1', state: 'created', amount_fen: 8000, channel: 'jsapi', request_payment: { appId: 'wx1', timeStamp: '1', nonceStr: 'n', package: 'prepay_id=wx1', signType: 'RSA', paySign: 'sig' }, key: o.header['Idempotency-Key'] } }),
+      'GET /api/v1/payments/pay-1': () => { const s = status; status = 'paid'; return { statusCode: 200, data: { id: 'pay-1', state: s, amount_fen: 8000, application_id: 'app-1' } } },
     })
     const page = await loadPage('pay/pay/index').load({ application_id: 'app-1' })
     expect(page.data.amount).toBe('¥80.00')
@@ -349,8 +497,8 @@ describe('pay', () => {
 
   test('a cancelled cashier stays on the page', async () => {
     wx.responder = router({
-      'GET /api/v1/applications/app-1': { statusCode: 200, data: { id: 'app-1', payment: { status: 'created', amount_fen: 100 } } },
-      'POST /api/v1/payments': { statusCode: 201, data: { id: 'pay-2', pay_params: {} } },
+      'GET /api/v1/applications/app-1': { statusCode: 200, data: { id: 'app-1', status: 'approved', fee_fen: 100, paid: false } },
+      'POST /api/v1/payments': { statusCode: 201, data: { id: 'pay-2', state: 'created', request_payment: {} } },
     })
     wx.payBehaviour = () => Promise.reject({ errMsg: 'requestPayment:fail cancel' })
     const page = await loadPage('pay/pay/index').load({ application_id: 'app-1' })
@@ -367,7 +515,7 @@ describe('scan', () => {
     expect(wx.callsOf('navigateTo')[0].url).toBe('/scan/login/index?ticket=tk1')
     expect(scan.data.message).toBe('')
     wx.responder = router({
-      'POST /api/v1/auth/qr/tk1/scan': { statusCode: 200, data: { device: 'Chrome / Windows', location: '山西太原', ip: '1.2.3.*', created_at: '2026-11-25T01:00:00Z' } },
+      'POST /api/v1/auth/qr/tk1/scan': { statusCode: 200, data: { device: 'Chrome / Windows', ip_area: '山西太原', ip: '1.2.3.*', state: 'scanned', created_at: '2026-11-25T01:00:00Z', expires_at: '2026-11-25T01:02:00Z' } },
       'POST /api/v1/auth/qr/tk1/confirm': { statusCode: 200, data: { status: 'confirmed' } },
     })
     const page = await loadPage('scan/login/index').load({ ticket: 'tk1' })

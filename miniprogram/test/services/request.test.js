@@ -126,7 +126,7 @@ describe('upload', () => {
   test('wx.uploadFile to POST files with the token; JSON body parsed', async () => {
     session.save({ access_token: 'tok-U' })
     const body = await upload({ path: '/files', filePath: 'wxfile://a.jpg', formData: { purpose: 'material' } })
-    expect(body).toEqual({ id: 'file-1', filename: 'a.jpg' })
+    expect(body).toEqual({ id: 'file-1', original_name: 'a.jpg', content_type: 'image/jpeg', size: 1000 })
     const [call] = wx.callsOf('uploadFile')
     expect(call.url).toBe(`${BASE}/files`)
     expect(call.header.Authorization).toBe('Bearer tok-U')

@@ -63,9 +63,16 @@ describe('applications', () => {
     expect(applications.actions({ status })).toMatchObject(expected)
   })
   test('no second rating; payment only when due', () => {
-    expect(applications.actions({ status: 'completed', evaluation: { score: 5 } }).canRate).toBe(false)
-    expect(applications.actions({ status: 'accepted', payment: { status: 'created' } }).canPay).toBe(true)
-    expect(applications.actions({ status: 'accepted', payment: { status: 'paid' } }).canPay).toBe(false)
+    const done = { status: 'completed', fee_fen: 0, paid: false }
+    expect(applications.actions(done).canRate).toBe(true)
+    expect(applications.actions(done, { evaluations: [{ kind: 'initial', score: 5 }] })).toMatchObject({ canRate: false, canSupplement: true })
+    expect(applications.actions(done, { evaluations: [{ kind: 'initial' }, { kind: 'supplement' }] })).toMatchObject({ canRate: false, canSupplement: false })
+    // the API's fee_due: accepted or approved, unpaid, with a fee
+    expect(applications.actions({ status: 'accepted', fee_fen: 8000, paid: false }).canPay).toBe(true)
+    expect(applications.actions({ status: 'approved', fee_fen: 8000, paid: true }).canPay).toBe(false)
+    expect(applications.actions({ status: 'submitted', fee_fen: 8000, paid: false }).canPay).toBe(false)
+    expect(applications.actions({ status: 'completed', fee_fen: 8000, paid: false }).canPay).toBe(false)
+    expect(applications.actions({ status: 'approved', fee_fen: 0, paid: false }).canPay).toBe(false)
     expect(applications.statusLabel('needs_correction')).toBe('待补正')
   })
 })
@@ -92,10 +99,10 @@ describe('payments', () => {
   test('waitForResult polls while the order is still created', async () => {
     jest.useFakeTimers()
     const states = ['created', 'created', 'paid']
-    wx.responder = () => ({ statusCode: 200, data: { id: 'p', status: states.shift() } })
+    wx.responder = () => ({ statusCode: 200, data: { id: 'p', state: states.shift(), amount_fen: 100 } })
     const p = payments.waitForResult('p', { tries: 5, intervalMs: 1000 })
     await jest.advanceTimersByTimeAsync(3000)
-    await expect(p).resolves.toMatchObject({ status: 'paid' })
+    await expect(p).resolves.toMatchObject({ state: 'paid' })
     jest.useRealTimers()
     expect(wx.requests()).toHaveLength(3)
   })

@@ -150,3 +150,19 @@ describe('subscribe', () => {
     await expect(subscribe.ask('pay')).resolves.toEqual({})
   })
 })
+
+describe('links', () => {
+  const { pageFor } = require('../../utils/links')
+  test('the domains\' message links open the right page; others open nothing', () => {
+    expect(pageFor('/pages/applications/detail?id=5f0c')).toBe('/cases/detail/index?id=5f0c')
+    expect(pageFor('/pages/appointments/waitlist?id=w1')).toBe('/appointments/tickets/index')
+    expect(pageFor('/pages/consultations/detail?id=c1')).toBe('/me/consultations/index')
+    expect(pageFor('/pages/licenses/detail?id=l1')).toBe('/wallet/detail/index?id=l1')
+    expect(pageFor('/pages/me/delegations')).toBe('/me/delegations/index')
+    expect(pageFor('/payments/p-1')).toBe('/pay/result/index?id=p-1')
+    expect(pageFor('/cases/list/index')).toBe('/cases/list/index')
+    expect(pageFor('/api/v1/licenses/granted/g1')).toBeNull()
+    expect(pageFor('https://evil.example/x')).toBeNull()
+    expect(pageFor('')).toBeNull()
+  })
+})

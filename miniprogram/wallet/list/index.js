@@ -10,7 +10,7 @@ Page({
     try {
       const res = await wallet.list({})
       const list = Array.isArray(res) ? res : res.items || []
-      this.setData({ items: list.map((l) => ({ ...l, statusText: wallet.statusLabel(l.status), until: formatDate(l.valid_until) })) })
+      this.setData({ items: list.map((l) => ({ ...l, statusText: l.status_label || wallet.statusLabel(l.status), until: formatDate(l.valid_until) })) })
     } finally {
       this.setData({ loading: false })
     }
@@ -19,6 +19,6 @@ Page({
     wx.navigateTo({ url: `/wallet/detail/index?id=${e.currentTarget.dataset.id}` })
   },
   onShowCode(e) {
-    wx.navigateTo({ url: `/wallet/show/index?id=${e.currentTarget.dataset.id}` })
+    wx.navigateTo({ url: `/wallet/show/index?id=${e.currentTarget.dataset.id}&name=${encodeURIComponent(e.currentTarget.dataset.name || '')}` })
   },
 })

@@ -4,9 +4,12 @@ const config = require('../../config')
 const elder = require('../../utils/elder')
 
 Page({
-  data: { elder: false, id: '', name: '', payload: '', expiresAt: '', refreshBefore: config.qrRefreshBeforeSeconds, failed: false },
+  data: {
+    elder: false, id: '', name: '', payload: '', expiresAt: '', refreshBefore: config.qrRefreshBeforeSeconds, failed: false,
+    purpose: 'validity', purposeIndex: wallet.PURPOSES.findIndex((p) => p.value === 'validity'), purposeLabels: wallet.PURPOSES.map((p) => p.label),
+  },
   async onLoad(query) {
-    this.setData({ id: query.id })
+    this.setData({ id: query.id, name: decodeURIComponent(query.name || '') })
     wx.setScreenBrightness({ value: 1 })
     if (wx.setVisualEffectOnCapture) wx.setVisualEffectOnCapture({ visualEffect: 'hidden' })
     return this.renew()
@@ -19,8 +22,8 @@ Page({
   },
   async renew() {
     try {
-      const code = await wallet.show({ id: this.data.id }, { body: {} })
-      this.setData({ payload: code.payload, expiresAt: code.expires_at, name: code.license_name || this.data.name, failed: false })
+      const code = await wallet.show({ id: this.data.id }, { body: { purpose: this.data.purpose } })
+      this.setData({ payload: code.payload, expiresAt: code.expires_at, failed: false })
       return code
     } catch (e) {
       this.setData({ failed: true })
@@ -28,6 +31,12 @@ Page({
     }
   },
   onRefresh() {
+    return this.renew()
+  },
+  // The purpose decides which fields the verifier sees: a new code for the new purpose.
+  onPurpose(e) {
+    const i = Number(e.detail.value)
+    this.setData({ purposeIndex: i, purpose: wallet.PURPOSES[i].value })
     return this.renew()
   },
 })
