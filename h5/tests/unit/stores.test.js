@@ -133,20 +133,47 @@ describe('catalog, applications and wallet stores', () => {
 
   it('create + submit an application', async () => {
     const fetch = stubFetch(
-      (url) => url === '/api/v1/applications' ? jsonResponse(201, { id: 'a1', status: 'draft' }) : undefined,
+      (url) => url === '/api/v1/applications' ? jsonResponse(201, { group_id: null, items: [{ id: 'a1', status: 'draft' }] }) : undefined,
       (url) => url === '/api/v1/applications/a1/submit' ? jsonResponse(200, { id: 'a1', status: 'submitted' }) : undefined,
     )
     const apps = useApplicationsStore()
-    const r = await apps.createAndSubmit({ item_code: 'X', form: {}, materials: [] })
+    const r = await apps.createAndSubmit({ item_code: 'X', form: {}, materials: { M01: { file_ids: ['f1'] } } })
     expect(r.status).toBe('submitted')
     expect(fetch).toHaveBeenCalledTimes(2)
+    expect(JSON.parse(fetch.mock.calls[0][1].body).materials).toEqual({ M01: { file_ids: ['f1'] } })
+  })
+
+  it('an incomplete submit keeps the draft: the retry edits it (PATCH) instead of creating another', async () => {
+    let submits = 0
+    const fetch = stubFetch(
+      (url, init) => url === '/api/v1/applications' && init.method === 'POST'
+        ? jsonResponse(201, { group_id: null, items: [{ id: 'a2', status: 'draft' }] }) : undefined,
+      (url, init) => url === '/api/v1/applications/a2' && init.method === 'PATCH' ? jsonResponse(200, { id: 'a2', status: 'draft' }) : undefined,
+      (url) => {
+        if (url !== '/api/v1/applications/a2/submit') return undefined
+        submits += 1
+        return submits === 1
+          ? jsonResponse(422, { error: { code: 'APPLICATION_INCOMPLETE', message: '申请信息不完整',
+            details: { fields: [{ field: 'materials.M03', message: '登记表：未提交', type: 'missing', material_code: 'M03' }] } } })
+          : jsonResponse(200, { id: 'a2', status: 'submitted' })
+      },
+    )
+    const apps = useApplicationsStore()
+    const e = await apps.createAndSubmit({ item_code: 'X', form: {}, materials: {} }).catch((x) => x)
+    expect(e.code).toBe('APPLICATION_INCOMPLETE')
+    expect(e.draftId).toBe('a2')
+    const r = await apps.createAndSubmit({ item_code: 'X', form: { a: 1 }, materials: { M03: { file_ids: ['f'] } } }, e.draftId)
+    expect(r.status).toBe('submitted')
+    expect(fetch.mock.calls.map(([u, i]) => `${i.method} ${u}`)).toEqual(['POST /api/v1/applications',
+      'POST /api/v1/applications/a2/submit', 'PATCH /api/v1/applications/a2', 'POST /api/v1/applications/a2/submit'])
   })
 
   it('wallet filters licences by type for 免提交 materials', async () => {
-    stubFetch(() => jsonResponse(200, { items: [{ id: 'l1', type: 'ID_CARD' }, { id: 'l2', type: 'BIZ' }] }))
+    stubFetch(() => jsonResponse(200, { items: [{ id: 'l1', type: 'id_card', status: 'valid' },
+      { id: 'l2', type: 'business_license', status: 'valid' }, { id: 'l3', type: 'business_license', status: 'revoked' }] }))
     const wallet = useWalletStore()
     await wallet.load()
-    expect(wallet.byType('BIZ').map((l) => l.id)).toEqual(['l2'])
+    expect(wallet.byType('business_license').map((l) => l.id)).toEqual(['l2'])
   })
 })
 
