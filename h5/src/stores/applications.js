@@ -4,13 +4,14 @@ import * as api from '@/api/applications'
 
 export const ACTIVE = ['draft', 'submitted', 'needs_correction', 'accepted', 'approved']
 
+// The server's labels (app/applications/models.py STATUS_LABELS); responses carry status_label too.
 export const STATUS_TEXT = {
   draft: '草稿',
   submitted: '已提交',
   needs_correction: '待补正',
   accepted: '已受理',
-  approved: '已批准',
-  rejected: '未通过',
+  approved: '审批通过',
+  rejected: '不予批准',
   completed: '已办结',
   withdrawn: '已撤回',
   not_accepted: '不予受理',

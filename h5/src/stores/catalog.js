@@ -36,9 +36,10 @@ export const useCatalogStore = defineStore('catalog', () => {
   }
   async function loadHome() {
     const [t, h, b] = await Promise.allSettled([api.listTopics({ silent: true }),
-      api.searchItems({ limit: 8, mobile: true }, { silent: true }), api.listBundles({ silent: true })])
+      api.searchItems({ limit: 12, mobile: true }, { silent: true }), api.listBundles({ silent: true })])
     if (t.status === 'fulfilled') topics.value = t.value.items || []
-    if (h.status === 'fulfilled') hot.value = h.value.items || []
+    // A province item and its city twin share a name: show it once.
+    if (h.status === 'fulfilled') hot.value = (h.value.items || []).filter((it, i, all) => all.findIndex((x) => x.name === it.name) === i)
     if (b.status === 'fulfilled') bundles.value = b.value.items || []
   }
   return { results, nextCursor, query, loading, items, topics, bundles, hot, search, more, item, loadHome }

@@ -30,15 +30,6 @@ export function freePort() {
   })
 }
 
-// Until `auth/password/login` lands, staff get a WeChat openid so the test can obtain their
-// token through the simulator; with password login present this is unused.
-const LINK_STAFF = `
-import sqlite3, sys
-db = sqlite3.connect(sys.argv[1])
-db.execute("UPDATE account SET openid = 'e2e-' || username WHERE username IS NOT NULL AND openid IS NULL")
-db.commit()
-`
-
 export async function startPlatform() {
   if (!existsSync(path.join(H5_DIR, 'dist/index.html'))) {
     throw new Error('h5/dist is missing: run `npm run build` before the browser tests')
@@ -51,7 +42,6 @@ export async function startPlatform() {
   const py = python()
   await run(py, ['-m', 'app.cli', 'migrate'], { cwd: REPO_ROOT, env })
   await run(py, ['-m', 'app.cli', 'seed'], { cwd: REPO_ROOT, env })
-  await run(py, ['-c', LINK_STAFF, path.join(dataDir, 'sjt.sqlite3')], { cwd: REPO_ROOT, env })
 
   const logs = []
   const proc = spawn(py, ['-m', 'sanic', 'app.server:main_app', '--factory', '--single-process', '--no-motd',
@@ -71,6 +61,20 @@ export async function startPlatform() {
     await new Promise((r) => setTimeout(r, 300))
   }
 
+  async function stop() {
+    if (proc.exitCode === null) {
+      proc.kill('SIGTERM')
+      await Promise.race([new Promise((r) => proc.once('exit', r)), new Promise((r) => setTimeout(r, 5000))])
+      if (proc.exitCode === null) proc.kill('SIGKILL')
+    }
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+
+  return { ...connectPlatform(baseUrl), port, dataDir, stop, logs }
+}
+
+// API helpers for a running platform (the one tests/e2e/global-setup.js started for this run).
+export function connectPlatform(baseUrl) {
   async function api(method, p, { body, token, headers = {} } = {}) {
     const url = p.startsWith('/') ? baseUrl + p : `${baseUrl}/api/v1/${p}`
     const res = await fetch(url, {
@@ -103,23 +107,9 @@ export async function startPlatform() {
     const { code } = await api('POST', '/wechat-sim/dev/login-code', { body: { openid } })
     return api('POST', 'auth/wechat/login', { body: { code } })
   }
-  async function loginStaff(username) {
-    if ((await paths()).has('/api/v1/auth/password/login')) {
-      return api('POST', 'auth/password/login', { body: { username, password: DEMO_PASSWORD } })
-    }
-    return loginResident(`e2e-${username}`)
-  }
+  const loginStaff = (username) => api('POST', 'auth/password/login', { body: { username, password: DEMO_PASSWORD } })
 
-  async function stop() {
-    if (proc.exitCode === null) {
-      proc.kill('SIGTERM')
-      await Promise.race([new Promise((r) => proc.once('exit', r)), new Promise((r) => setTimeout(r, 5000))])
-      if (proc.exitCode === null) proc.kill('SIGKILL')
-    }
-    rmSync(dataDir, { recursive: true, force: true })
-  }
-
-  return { baseUrl, port, dataDir, api, paths, loginResident, loginStaff, stop, logs }
+  return { baseUrl, api, paths, loginResident, loginStaff }
 }
 
 export async function launchBrowser() {
@@ -161,6 +151,9 @@ export function watchConsole(page) {
 
 export async function screenshot(page, name) {
   mkdirSync(SCREENSHOTS, { recursive: true })
+  // What a resident would see once toasts, dialogs and their overlays are gone.
+  await page.waitForFunction(() => ![...document.querySelectorAll('.van-toast, .van-dialog, .van-overlay')]
+    .some((el) => el.offsetParent !== null || getComputedStyle(el).display !== 'none'), null, { timeout: 5000 }).catch(() => {})
   const file = path.join(SCREENSHOTS, `${name}.png`)
   await page.screenshot({ path: file, fullPage: true })
   return file
