@@ -157,4 +157,24 @@ describe('screens at 360 px and tablet width', () => {
       await context.close()
     }
   })
+
+  it('admin statistics on the real platform (the catalogue online rate while stats/overview is missing)', async () => {
+    const context = await browser.newContext(PHONE)
+    await withSession(context, await platform.loginStaff('admin'))
+    const page = await context.newPage()
+    const problems = watchConsole(page)
+    await page.goto(`${platform.baseUrl}/h5/#/admin`)
+    if (specPaths.has('/api/v1/stats/overview')) {
+      await page.locator('.kpis').waitFor()
+    } else {
+      await page.getByTestId('stats-pending').waitFor()
+      // province, city, county, township, village items are seeded: one bar each
+      expect(await page.locator('figure rect').count()).toBe(5)
+      expect(await page.locator('figure svg').getAttribute('aria-label')).toMatch(/省级\d+\.\d%/)
+    }
+    expect(await noHorizontalScroll(page)).toBe(true)
+    await screenshot(page, 'stats-real-360')
+    expect(problems).toEqual([])
+    await context.close()
+  })
 })
