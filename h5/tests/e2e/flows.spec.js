@@ -129,6 +129,8 @@ describe('Done-when scenarios', () => {
     await page.waitForURL(/#\/apply\//)
     await page.getByTestId('material-M01').getByRole('button', { name: /使用证照夹中的/ }).first().waitFor()
     state.form = await fillApplication(page, APPLY_ITEM.code)
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true)
+    await screenshot(page, 'a-apply-filled-360')
     await page.getByRole('button', { name: '提交申请' }).click()
     await page.waitForURL(/#\/cases\/[^/]+$/)
     state.caseId = page.url().split('/cases/')[1]
