@@ -62,7 +62,8 @@ async function fillApplication(page, code, { wallet = true } = {}) {
     if (s.type === 'boolean') continue
     const v = sample(s)
     values[name] = v
-    const field = page.locator('.van-field').filter({ has: page.locator('.van-field__label', { hasText: s.title || name }) }).first()
+    const title = new RegExp(`^\\s*${(s.title || name).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`)
+    const field = page.locator('.van-field').filter({ has: page.locator('.van-field__label', { hasText: title }) }).first()
     if (Array.isArray(v)) {
       for (const x of v) await field.getByRole('checkbox', { name: String(x) }).click()
     } else if (s.enum) {
