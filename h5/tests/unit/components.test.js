@@ -168,6 +168,44 @@ describe('CounterPage', () => {
   })
 })
 
+describe('CounterPage check-in', () => {
+  it('shows the queue number, then a refused second scan with the appointment it names', async () => {
+    setActivePinia(createPinia())
+    const desk = { id: 'ap1', status: 'checked_in', queue_no: 'A023', item_code: '140100-07-0701', item_name: '二手房转移登记',
+      window_group: 'A', starts_at: '2026-11-26T01:00:00+00:00', ends_at: '2026-11-26T01:30:00+00:00', person: '张*明',
+      checked_in_at: '2026-11-26T00:58:00+00:00' }
+    let calls = 0
+    stubFetch(
+      (url) => url.startsWith('/api/v1/counter/queue') ? jsonResponse(200, { date: '2026-11-26', items: calls ? [desk] : [] }) : undefined,
+      (url) => {
+        if (url !== '/api/v1/counter/scan') return undefined
+        calls += 1
+        return calls === 1 ? jsonResponse(200, { kind: 'appointment', result: desk })
+          : jsonResponse(409, { error: { code: 'ALREADY_CHECKED_IN', message: '该预约已签到', details: desk } })
+      },
+    )
+    const { default: CounterPage } = await import('@/pages/counter/CounterPage.vue')
+    const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/:p(.*)*', component: { template: '<div />' } }] })
+    const w = mount(CounterPage, { global: { plugins: [Vant, router] }, attachTo: document.body })
+    const input = w.find('[data-testid="scan-input"]')
+    await input.setValue('SJT1:A:abc')
+    await w.find('form').trigger('submit')
+    await flushPromises()
+    const result = () => w.find('[data-testid="scan-result"]')
+    expect(result().attributes('data-ok')).toBe('true')
+    expect(result().find('.r-queue').text()).toBe('A023')
+    expect(result().text()).toContain('09:00-09:30')
+    await vi.waitFor(() => expect(w.text()).toContain('A023 张*明'))
+    await input.setValue('SJT1:A:abc')
+    await w.find('form').trigger('submit')
+    await flushPromises()
+    expect(result().attributes('data-ok')).toBe('false')
+    expect(result().text()).toContain('该预约已签到')
+    expect(result().text()).toContain('排队号 A023')
+    w.unmount()
+  })
+})
+
 describe('BarChart, SchemaForm and urgency', () => {
   it('draws bars with target markers and colours misses red', () => {
     const w = mount(BarChart, { props: { title: '网上可办率', unit: '%', max: 100,

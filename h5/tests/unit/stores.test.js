@@ -63,6 +63,29 @@ describe('auth store', () => {
     expect(header(fetch.mock.calls[1][1], 'X-On-Behalf-Of')).toBeNull()
   })
 
+  it('real-name that claims an agent-created account replaces the tokens and the account', async () => {
+    const auth = useAuthStore()
+    auth.applyLogin(LOGIN)
+    const fetch = stubFetch((url) => url === '/api/v1/me/real-name' ? jsonResponse(200, {
+      id: 'u9', role: 'resident', display_name: '李桂花', real_name: '李*花', realname_level: 2, id_number: '1401**********2121',
+      claimed: true, tokens: { access_token: 'A9', refresh_token: 'R9', token_type: 'Bearer', expires_in: 900 } }) : undefined)
+    const res = await auth.realName('李桂花', '140121194405012121')
+    expect(JSON.parse(fetch.mock.calls[0][1].body)).toEqual({ name: '李桂花', id_number: '140121194405012121' })
+    expect(res.claimed).toBe(true)
+    expect(auth.access).toBe('A9')
+    expect(auth.refresh).toBe('R9')
+    expect(auth.account).toMatchObject({ id: 'u9', realname_level: 2 })
+    expect(auth.account.tokens).toBeUndefined()
+    expect(JSON.parse(localStorage.getItem('sjt.auth'))).toMatchObject({ access: 'A9', account: { id: 'u9' } })
+  })
+
+  it('QR login stores the one-time token pair and the account from the poll', () => {
+    const auth = useAuthStore()
+    auth.applyQrLogin({ state: 'confirmed', account: ACCOUNT, tokens: { access_token: 'AQ', refresh_token: 'RQ', token_type: 'Bearer', expires_in: 900 } })
+    expect(auth.access).toBe('AQ')
+    expect(auth.role).toBe('resident')
+  })
+
   it('logout clears tokens and tells the server', async () => {
     const auth = useAuthStore()
     auth.applyLogin(LOGIN)
