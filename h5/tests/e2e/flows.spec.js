@@ -1,7 +1,7 @@
 // The issue's "Done when" scenarios, end to end in a real browser against the platform that
 // global-setup.js started (embedded mode: the WeChat simulator plays the mini-program's side).
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { connectPlatform, launchBrowser, PHONE, TABLET, DEMO_PASSWORD, screenshot, watchConsole, withSession } from './platform'
+import { connectPlatform, launchBrowser, PHONE, PNG, TABLET, DEMO_PASSWORD, sample, screenshot, watchConsole, withSession } from './platform'
 import { requireEndpoints, requireOnBehalf } from './pending'
 
 const NEEDS = {
@@ -20,7 +20,6 @@ const APPLY_ITEM = { code: '140100-20-0601', name: '出生医学证明首次签�
 const BOOK_ITEM = { code: '140100-07-0701', name: '二手房转移登记' }
 const AGENT_ITEM = '140121100201-05-1601'
 const REVIEW_DEPARTMENT = '太原市行政审批服务管理局' // reviewer.wu's department (app/identity/seed.py)
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64')
 
 let platform
 let browser
@@ -38,22 +37,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close()
 })
-
-// A value the item's JSON Schema accepts: its example, else one matching its pattern/format.
-function sample(s) {
-  if (s.examples?.length) return s.examples[0]
-  if (s.default !== undefined) return s.default
-  if (s.enum) return s.enum[0]
-  if (s.type === 'array' && s.items?.enum) return [s.items.enum[0]]
-  if (s.pattern) {
-    const re = new RegExp(s.pattern)
-    const hit = ['13800138000', '140121199001011234', '91140100MA0K123456', '030000'].find((v) => re.test(v))
-    if (hit) return hit
-  }
-  if (s.format === 'date') return '2026-03-01'
-  if (s.type === 'integer' || s.type === 'number') return s.minimum ?? 1
-  return '测试填写'
-}
 
 async function fillApplication(page, code, { wallet = true } = {}) {
   const guide = await platform.api('GET', `items/${code}`)

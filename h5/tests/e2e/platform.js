@@ -109,7 +109,45 @@ export function connectPlatform(baseUrl) {
   }
   const loginStaff = (username) => api('POST', 'auth/password/login', { body: { username, password: DEMO_PASSWORD } })
 
-  return { baseUrl, api, paths, loginResident, loginStaff }
+  // A 1×1 PNG as an uploaded material (POST files, multipart) → its file id.
+  async function uploadPng(token, name = 'material.png') {
+    const form = new FormData()
+    form.append('file', new Blob([PNG], { type: 'image/png' }), name)
+    const res = await fetch(`${baseUrl}/api/v1/files`, { method: 'POST', headers: { Authorization: `Bearer ${token}` }, body: form })
+    if (!res.ok) throw new Error(`upload → ${res.status} ${await res.text()}`)
+    return (await res.json()).id
+  }
+  // What the mini-program would do: a draft with the schema's sample values and an upload per
+  // required material, then submit. → the submitted application.
+  async function applyByApi(token, code) {
+    const guide = await api('GET', `items/${code}`)
+    const form = Object.fromEntries(Object.entries(guide.form_schema?.properties || {})
+      .filter(([, s]) => s.type !== 'boolean').map(([k, s]) => [k, sample(s)]))
+    const materials = {}
+    for (const m of guide.materials.filter((x) => x.required)) materials[m.code] = { file_ids: [await uploadPng(token, `${m.code}.png`)] }
+    const { items } = await api('POST', 'applications', { token, body: { item_code: code, form, materials } })
+    return api('POST', `applications/${items[0].id}/submit`, { token })
+  }
+
+  return { baseUrl, api, paths, loginResident, loginStaff, uploadPng, applyByApi }
+}
+
+export const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64')
+
+// A value an item's JSON Schema accepts: its example, else one matching its pattern/format.
+export function sample(s) {
+  if (s.examples?.length) return s.examples[0]
+  if (s.default !== undefined) return s.default
+  if (s.enum) return s.enum[0]
+  if (s.type === 'array' && s.items?.enum) return [s.items.enum[0]]
+  if (s.pattern) {
+    const re = new RegExp(s.pattern)
+    const hit = ['13800138000', '140121199001011234', '91140100MA0K123456', '030000'].find((v) => re.test(v))
+    if (hit) return hit
+  }
+  if (s.format === 'date') return '2026-03-01'
+  if (s.type === 'integer' || s.type === 'number') return s.minimum ?? 1
+  return '测试填写'
 }
 
 export async function launchBrowser() {
