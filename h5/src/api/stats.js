@@ -1,3 +1,3 @@
 import { get } from './request'
 
-export const overview = (params = {}) => get('stats/overview', params)
+export const overview = (params = {}) => get('stats/overview', params, { silent: true })

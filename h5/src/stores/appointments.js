@@ -16,7 +16,7 @@ export const useAppointmentsStore = defineStore('appointments', () => {
   }
   async function loadSlots(hallId, item, date) {
     const res = await api.listSlots(hallId, { item, date })
-    slots.value = res.items || res || []
+    slots.value = res.items || []
     return slots.value
   }
   // The same key is reused on a retry of the same booking so the server books once.

@@ -48,7 +48,7 @@ export const useAuthStore = defineStore('auth', () => {
   function applyLogin(result) {
     access.value = result.access_token
     refresh.value = result.refresh_token
-    if (result.account) account.value = result.account
+    account.value = result.account || null
     actingFor.value = null
     persist()
   }
@@ -75,6 +75,19 @@ export const useAuthStore = defineStore('auth', () => {
   async function passwordLogin(username, password) {
     applyLogin(await api.passwordLogin(username, password))
     return account.value || fetchMe()
+  }
+  // QR login: the poll's one-time { tokens, account } once the mini-program confirmed.
+  function applyQrLogin({ tokens, account: acc }) {
+    applyLogin({ access_token: tokens.access_token, refresh_token: tokens.refresh_token, account: acc })
+  }
+  // Real-name; claiming an account an agent created offline answers new tokens that replace ours.
+  async function realName(name, idNumber) {
+    const res = await api.submitRealName({ name, id_number: idNumber })
+    if (res.claimed && res.tokens) setTokens({ access: res.tokens.access_token, refresh: res.tokens.refresh_token })
+    const { tokens: _t, claimed: _c, ...acc } = res
+    account.value = acc
+    persist()
+    return res
   }
   async function logout() {
     const r = refresh.value
@@ -105,7 +118,7 @@ export const useAuthStore = defineStore('auth', () => {
 
   return {
     access, refresh, account, actingFor, loggedIn, role, homePath,
-    setTokens, applyLogin, clear, fetchMe, loginWithWechatCode, demoLogin, passwordLogin, logout,
+    setTokens, applyLogin, applyQrLogin, realName, clear, fetchMe, loginWithWechatCode, demoLogin, passwordLogin, logout,
     actFor, stopActing, onExpired,
   }
 })

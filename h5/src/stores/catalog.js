@@ -9,6 +9,7 @@ export const useCatalogStore = defineStore('catalog', () => {
   const loading = ref(false)
   const items = ref({}) // code → item detail
   const topics = ref([])
+  const bundles = ref([])
   const hot = ref([])
 
   async function search(q, params = {}) {
@@ -34,9 +35,12 @@ export const useCatalogStore = defineStore('catalog', () => {
     return items.value[code]
   }
   async function loadHome() {
-    const [t, h] = await Promise.allSettled([api.listTopics({ silent: true }), api.searchItems({ limit: 8 }, { silent: true })])
-    if (t.status === 'fulfilled') topics.value = t.value?.items || t.value || []
-    if (h.status === 'fulfilled') hot.value = h.value?.items || []
+    const [t, h, b] = await Promise.allSettled([api.listTopics({ silent: true }),
+      api.searchItems({ limit: 12, mobile: true }, { silent: true }), api.listBundles({ silent: true })])
+    if (t.status === 'fulfilled') topics.value = t.value.items || []
+    // A province item and its city twin share a name: show it once.
+    if (h.status === 'fulfilled') hot.value = (h.value.items || []).filter((it, i, all) => all.findIndex((x) => x.name === it.name) === i)
+    if (b.status === 'fulfilled') bundles.value = b.value.items || []
   }
-  return { results, nextCursor, query, loading, items, topics, hot, search, more, item, loadHome }
+  return { results, nextCursor, query, loading, items, topics, bundles, hot, search, more, item, loadHome }
 })

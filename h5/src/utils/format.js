@@ -21,3 +21,10 @@ export function shanghaiDate(offsetDays = 0) {
   return d.toLocaleDateString('sv-SE', { timeZone: TZ })
 }
 export const pageItems = (res) => (Array.isArray(res) ? res : res?.items || [])
+// "HH:mm" in Shanghai of an ISO instant (slot and appointment times come as UTC instants).
+export function hhmm(v) {
+  if (!v) return ''
+  const d = new Date(v)
+  if (Number.isNaN(d.getTime())) return ''
+  return d.toLocaleTimeString('zh-CN', { timeZone: TZ, hour12: false, hour: '2-digit', minute: '2-digit' })
+}

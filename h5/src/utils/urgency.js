@@ -1,13 +1,12 @@
-// Reviewer queue colour: red = overdue or due within a day, yellow = within 3 days, green otherwise.
-export function urgency(c, now = Date.now()) {
-  if (c.overdue) return 'red'
-  if (c.urgency) return c.urgency
-  if (!c.due_date) return 'green'
-  const days = (new Date(c.due_date).getTime() - now) / 86400000
-  return days < 1 ? 'red' : days < 3 ? 'yellow' : 'green'
+// Reviewer queue colour, from the case's `urgency` (server-computed against working days):
+// red = overdue, yellow = within 2 working days of its deadline; normal/none → green.
+export function urgency(c) {
+  return c.urgency === 'red' || c.urgency === 'yellow' ? c.urgency : 'green'
 }
+// The deadline that runs now: the acceptance limit while submitted, then the due date.
+export const deadline = (c) => (c.status === 'submitted' ? c.accept_deadline : c.due_date) || ''
 const RANK = { red: 0, yellow: 1, green: 2 }
-export function byUrgency(list, now = Date.now()) {
-  return [...list].sort((a, b) => RANK[urgency(a, now)] - RANK[urgency(b, now)]
-    || String(a.due_date || a.submitted_at || '').localeCompare(String(b.due_date || b.submitted_at || '')))
+export function byUrgency(list) {
+  return [...list].sort((a, b) => RANK[urgency(a)] - RANK[urgency(b)]
+    || String(deadline(a) || '9999').localeCompare(String(deadline(b) || '9999')))
 }

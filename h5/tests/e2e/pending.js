@@ -1,9 +1,14 @@
-// Guard for browser scenarios whose backend endpoints land on other branches.
+// Guards for browser scenarios whose backend lands on other branches.
 //
-// LEAD: once every backend branch is merged, set ALL_ENDPOINTS_MERGED = true (or delete this
-// guard and its calls). From then on a missing endpoint FAILS the scenario instead of
-// skipping it, so a skip can never hide a regression under CI=true.
-export const ALL_ENDPOINTS_MERGED = false
+// Every endpoint the scenarios need is merged: a missing one now FAILS its scenario (no skip can
+// hide a regression under CI=true).
+export const ALL_ENDPOINTS_MERGED = true
+
+// LEAD: agents acting on behalf (`X-On-Behalf-Of` on applications and appointments) comes with
+// branch `onbehalf`. Until then scenario (d) runs the delegation part and skips only the
+// on-behalf application, printing why. The probe notices the merge by itself; set this to true
+// after merging so that a broken on-behalf path fails instead of skipping.
+export const ON_BEHALF_MERGED = false
 
 const norm = (p) => p.replace(/\{[^}]+\}/g, '{}')
 
@@ -12,12 +17,34 @@ export async function missingEndpoints(platform, needed) {
   return needed.filter((p) => !have.has(norm(`/api/v1/${p}`)))
 }
 
-/** Skips the test (printing what it waits for) or, once everything is merged, fails it. */
+/** Fails the test when an endpoint it needs is missing (skips, printing what it waits for, only
+ * while ALL_ENDPOINTS_MERGED is false). */
 export async function requireEndpoints(ctx, platform, scenario, needed) {
   const missing = await missingEndpoints(platform, needed)
   if (!missing.length) return
   const msg = `scenario ${scenario} waits for: ${missing.join(', ')}`
   if (ALL_ENDPOINTS_MERGED || process.env.E2E_REQUIRE_ALL === '1') throw new Error(msg)
+  console.warn(`[pending] ${msg}`)
+  ctx.skip()
+}
+
+/** Can an agent list a resident's applications on their behalf? (GET applications with
+ * X-On-Behalf-Of: today 403 ROLE_FORBIDDEN, since the applications routes take person roles only.) */
+export async function onBehalfWorks(platform, { agentToken, delegationId }) {
+  try {
+    await platform.api('GET', 'applications', { token: agentToken, headers: { 'X-On-Behalf-Of': delegationId } })
+    return { ok: true }
+  } catch (e) {
+    return { ok: false, why: `GET applications with X-On-Behalf-Of answers ${e.status} ${e.data?.error?.code || ''}` }
+  }
+}
+
+/** Skips the rest of a test until on-behalf is merged; fails once ON_BEHALF_MERGED is set. */
+export async function requireOnBehalf(ctx, platform, args) {
+  const probe = await onBehalfWorks(platform, args)
+  if (probe.ok) return
+  const msg = `scenario d (apply on behalf) waits for branch onbehalf: ${probe.why}`
+  if (ON_BEHALF_MERGED || process.env.E2E_REQUIRE_ALL === '1') throw new Error(msg)
   console.warn(`[pending] ${msg}`)
   ctx.skip()
 }

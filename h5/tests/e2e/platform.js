@@ -30,15 +30,6 @@ export function freePort() {
   })
 }
 
-// Until `auth/password/login` lands, staff get a WeChat openid so the test can obtain their
-// token through the simulator; with password login present this is unused.
-const LINK_STAFF = `
-import sqlite3, sys
-db = sqlite3.connect(sys.argv[1])
-db.execute("UPDATE account SET openid = 'e2e-' || username WHERE username IS NOT NULL AND openid IS NULL")
-db.commit()
-`
-
 export async function startPlatform() {
   if (!existsSync(path.join(H5_DIR, 'dist/index.html'))) {
     throw new Error('h5/dist is missing: run `npm run build` before the browser tests')
@@ -51,7 +42,6 @@ export async function startPlatform() {
   const py = python()
   await run(py, ['-m', 'app.cli', 'migrate'], { cwd: REPO_ROOT, env })
   await run(py, ['-m', 'app.cli', 'seed'], { cwd: REPO_ROOT, env })
-  await run(py, ['-c', LINK_STAFF, path.join(dataDir, 'sjt.sqlite3')], { cwd: REPO_ROOT, env })
 
   const logs = []
   const proc = spawn(py, ['-m', 'sanic', 'app.server:main_app', '--factory', '--single-process', '--no-motd',
@@ -71,6 +61,20 @@ export async function startPlatform() {
     await new Promise((r) => setTimeout(r, 300))
   }
 
+  async function stop() {
+    if (proc.exitCode === null) {
+      proc.kill('SIGTERM')
+      await Promise.race([new Promise((r) => proc.once('exit', r)), new Promise((r) => setTimeout(r, 5000))])
+      if (proc.exitCode === null) proc.kill('SIGKILL')
+    }
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+
+  return { ...connectPlatform(baseUrl), port, dataDir, stop, logs }
+}
+
+// API helpers for a running platform (the one tests/e2e/global-setup.js started for this run).
+export function connectPlatform(baseUrl) {
   async function api(method, p, { body, token, headers = {} } = {}) {
     const url = p.startsWith('/') ? baseUrl + p : `${baseUrl}/api/v1/${p}`
     const res = await fetch(url, {
@@ -103,23 +107,47 @@ export async function startPlatform() {
     const { code } = await api('POST', '/wechat-sim/dev/login-code', { body: { openid } })
     return api('POST', 'auth/wechat/login', { body: { code } })
   }
-  async function loginStaff(username) {
-    if ((await paths()).has('/api/v1/auth/password/login')) {
-      return api('POST', 'auth/password/login', { body: { username, password: DEMO_PASSWORD } })
-    }
-    return loginResident(`e2e-${username}`)
+  const loginStaff = (username) => api('POST', 'auth/password/login', { body: { username, password: DEMO_PASSWORD } })
+
+  // A 1×1 PNG as an uploaded material (POST files, multipart) → its file id.
+  async function uploadPng(token, name = 'material.png') {
+    const form = new FormData()
+    form.append('file', new Blob([PNG], { type: 'image/png' }), name)
+    const res = await fetch(`${baseUrl}/api/v1/files`, { method: 'POST', headers: { Authorization: `Bearer ${token}` }, body: form })
+    if (!res.ok) throw new Error(`upload → ${res.status} ${await res.text()}`)
+    return (await res.json()).id
+  }
+  // What the mini-program would do: a draft with the schema's sample values and an upload per
+  // required material, then submit. → the submitted application.
+  async function applyByApi(token, code) {
+    const guide = await api('GET', `items/${code}`)
+    const form = Object.fromEntries(Object.entries(guide.form_schema?.properties || {})
+      .filter(([, s]) => s.type !== 'boolean').map(([k, s]) => [k, sample(s)]))
+    const materials = {}
+    for (const m of guide.materials.filter((x) => x.required)) materials[m.code] = { file_ids: [await uploadPng(token, `${m.code}.png`)] }
+    const { items } = await api('POST', 'applications', { token, body: { item_code: code, form, materials } })
+    return api('POST', `applications/${items[0].id}/submit`, { token })
   }
 
-  async function stop() {
-    if (proc.exitCode === null) {
-      proc.kill('SIGTERM')
-      await Promise.race([new Promise((r) => proc.once('exit', r)), new Promise((r) => setTimeout(r, 5000))])
-      if (proc.exitCode === null) proc.kill('SIGKILL')
-    }
-    rmSync(dataDir, { recursive: true, force: true })
-  }
+  return { baseUrl, api, paths, loginResident, loginStaff, uploadPng, applyByApi }
+}
 
-  return { baseUrl, port, dataDir, api, paths, loginResident, loginStaff, stop, logs }
+export const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64')
+
+// A value an item's JSON Schema accepts: its example, else one matching its pattern/format.
+export function sample(s) {
+  if (s.examples?.length) return s.examples[0]
+  if (s.default !== undefined) return s.default
+  if (s.enum) return s.enum[0]
+  if (s.type === 'array' && s.items?.enum) return [s.items.enum[0]]
+  if (s.pattern) {
+    const re = new RegExp(s.pattern)
+    const hit = ['13800138000', '140121199001011234', '91140100MA0K123456', '030000'].find((v) => re.test(v))
+    if (hit) return hit
+  }
+  if (s.format === 'date') return '2026-03-01'
+  if (s.type === 'integer' || s.type === 'number') return s.minimum ?? 1
+  return '测试填写'
 }
 
 export async function launchBrowser() {
@@ -161,6 +189,9 @@ export function watchConsole(page) {
 
 export async function screenshot(page, name) {
   mkdirSync(SCREENSHOTS, { recursive: true })
+  // What a resident would see once toasts, dialogs and their overlays are gone.
+  await page.waitForFunction(() => ![...document.querySelectorAll('.van-toast, .van-dialog, .van-overlay')]
+    .some((el) => el.offsetParent !== null || getComputedStyle(el).display !== 'none'), null, { timeout: 5000 }).catch(() => {})
   const file = path.join(SCREENSHOTS, `${name}.png`)
   await page.screenshot({ path: file, fullPage: true })
   return file

@@ -1,17 +1,16 @@
 // Runs against what exists today: demo login → home → search, and the counter scan box.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchBrowser, PHONE, TABLET, screenshot, startPlatform, unlabelledControls, watchConsole, withSession } from './platform'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { launchBrowser, PHONE, TABLET, screenshot, connectPlatform, unlabelledControls, watchConsole, withSession } from './platform'
 
 let platform
 let browser
 
 beforeAll(async () => {
-  platform = await startPlatform()
+  platform = connectPlatform(inject('platformUrl'))
   browser = await launchBrowser()
 })
 afterAll(async () => {
   await browser?.close()
-  await platform?.stop()
 })
 
 const noHorizontalScroll = (page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)

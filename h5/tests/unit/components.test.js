@@ -20,16 +20,17 @@ describe('CaseTimeline', () => {
       global,
       props: {
         events: [
-          { id: 1, to_status: 'submitted', at: '2026-11-20T02:00:00Z', actor_name: '张晓明' },
-          { id: 2, to_status: 'needs_correction', at: '2026-11-21T02:00:00Z', note: '身份证复印件不清晰' },
-          { id: 3, to_status: 'accepted', at: '2026-11-22T02:00:00Z', actor_name: '赵丽', on_behalf_of_name: '李桂花' },
+          // EventOut of GET applications/{id}: label from the server; to_status when it has none
+          { action: 'submitted', label: '已提交', to_status: 'submitted', at: '2026-11-20T02:00:00Z', actor_id: 'u1', on_behalf_of: null },
+          { action: 'correction_requested', label: '', to_status: 'needs_correction', at: '2026-11-21T02:00:00Z', note: '身份证复印件不清晰' },
+          { action: 'accepted', label: '已受理', to_status: 'accepted', at: '2026-11-22T02:00:00Z', actor_id: 'a1', on_behalf_of: 'u1' },
         ],
       },
     })
     const titles = w.findAll('.t-title').map((t) => t.text())
     expect(titles).toEqual(['已受理', '待补正', '已提交'])
     expect(w.text()).toContain('身份证复印件不清晰')
-    expect(w.text()).toContain('代 李桂花 办理')
+    expect(w.text()).toContain('代办员代为办理')
     expect(w.text()).toContain('2026/11/22 10:00')
   })
 
@@ -40,9 +41,10 @@ describe('CaseTimeline', () => {
 
 describe('SlotPicker', () => {
   const slots = [
-    { id: 's1', start: '09:00:00', end: '09:30:00', capacity: 5, booked: 2 },
-    { id: 's2', start: '09:30:00', end: '10:00:00', capacity: 5, booked: 5 },
-    { id: 's3', start: '10:00:00', end: '10:30:00', remaining: 1 },
+    // SlotOut of GET halls/{id}/slots: UTC instants, shown in Shanghai time
+    { id: 's1', starts_at: '2026-11-27T01:00:00Z', ends_at: '2026-11-27T01:30:00Z', capacity: 5, remaining: 3, status: 'open', bookable: true, window_group: 'A', window_name: '' },
+    { id: 's2', starts_at: '2026-11-27T01:30:00Z', ends_at: '2026-11-27T02:00:00Z', capacity: 5, remaining: 0, status: 'open', bookable: true, window_group: 'A', window_name: '' },
+    { id: 's3', starts_at: '2026-11-27T02:00:00Z', ends_at: '2026-11-27T02:30:00Z', capacity: 5, remaining: 1, status: 'open', bookable: true, window_group: 'A', window_name: '' },
   ]
   it('shows remaining seats and disables full slots', () => {
     const w = mount(SlotPicker, { global, props: { slots } })
@@ -133,13 +135,17 @@ describe('CounterPage', () => {
     setActivePinia(createPinia())
     let calls = 0
     stubFetch(
-      (url) => url.startsWith('/api/v1/appointments') ? jsonResponse(200, { items: [] }) : undefined,
+      (url) => url.startsWith('/api/v1/counter/queue') ? jsonResponse(200, { date: '2026-11-26', items: [] }) : undefined,
       (url) => {
         if (url !== '/api/v1/counter/scan') return undefined
         calls += 1
         return calls === 1
-          ? jsonResponse(200, { kind: 'licence', result: { valid: true, type_name: '营业执照', fields: { 名称: '太原晋味餐饮有限公司' } } })
-          : jsonResponse(409, { error: { code: 'ALREADY_USED', message: '该亮证码已使用过', details: null } })
+          ? jsonResponse(200, { kind: 'licence', result: { valid: true, reason: null, message: '核验通过', purpose: 'validity',
+            purpose_label: '核验证照真伪及有效期', licence: { type_name: '营业执照', holder: '太原晋味餐饮有限公司', status: 'valid',
+              status_label: '有效', fields: [{ key: 'name', label: '名称', value: '太原晋味餐饮有限公司', sensitive: false }] } } })
+          // licenses/verify answers a replayed code with 200 { valid: false, reason }
+          : jsonResponse(200, { kind: 'licence', result: { valid: false, reason: 'REPLAYED', message: '该亮证码已使用过，请持证人刷新后重试',
+            purpose: 'validity', purpose_label: '核验证照真伪及有效期', licence: null } })
       },
     )
     const { default: CounterPage } = await import('@/pages/counter/CounterPage.vue')
@@ -158,6 +164,44 @@ describe('CounterPage', () => {
     await flushPromises()
     expect(result().attributes('data-ok')).toBe('false')
     expect(result().text()).toContain('该亮证码已使用过')
+    w.unmount()
+  })
+})
+
+describe('CounterPage check-in', () => {
+  it('shows the queue number, then a refused second scan with the appointment it names', async () => {
+    setActivePinia(createPinia())
+    const desk = { id: 'ap1', status: 'checked_in', queue_no: 'A023', item_code: '140100-07-0701', item_name: '二手房转移登记',
+      window_group: 'A', starts_at: '2026-11-26T01:00:00+00:00', ends_at: '2026-11-26T01:30:00+00:00', person: '张*明',
+      checked_in_at: '2026-11-26T00:58:00+00:00' }
+    let calls = 0
+    stubFetch(
+      (url) => url.startsWith('/api/v1/counter/queue') ? jsonResponse(200, { date: '2026-11-26', items: calls ? [desk] : [] }) : undefined,
+      (url) => {
+        if (url !== '/api/v1/counter/scan') return undefined
+        calls += 1
+        return calls === 1 ? jsonResponse(200, { kind: 'appointment', result: desk })
+          : jsonResponse(409, { error: { code: 'ALREADY_CHECKED_IN', message: '该预约已签到', details: desk } })
+      },
+    )
+    const { default: CounterPage } = await import('@/pages/counter/CounterPage.vue')
+    const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/:p(.*)*', component: { template: '<div />' } }] })
+    const w = mount(CounterPage, { global: { plugins: [Vant, router] }, attachTo: document.body })
+    const input = w.find('[data-testid="scan-input"]')
+    await input.setValue('SJT1:A:abc')
+    await w.find('form').trigger('submit')
+    await flushPromises()
+    const result = () => w.find('[data-testid="scan-result"]')
+    expect(result().attributes('data-ok')).toBe('true')
+    expect(result().find('.r-queue').text()).toBe('A023')
+    expect(result().text()).toContain('09:00-09:30')
+    await vi.waitFor(() => expect(w.text()).toContain('A023 张*明'))
+    await input.setValue('SJT1:A:abc')
+    await w.find('form').trigger('submit')
+    await flushPromises()
+    expect(result().attributes('data-ok')).toBe('false')
+    expect(result().text()).toContain('该预约已签到')
+    expect(result().text()).toContain('排队号 A023')
     w.unmount()
   })
 })
@@ -183,10 +227,12 @@ describe('BarChart, SchemaForm and urgency', () => {
   })
 
   it('sorts the review queue red, yellow, green', () => {
-    const now = new Date('2026-11-25T00:00:00Z').getTime()
     const list = [
-      { id: 'g', due_date: '2026-12-20' }, { id: 'r', overdue: true }, { id: 'y', due_date: '2026-11-27' },
+      { id: 'g', status: 'accepted', urgency: 'normal', due_date: '2026-12-20' },
+      { id: 'r', status: 'accepted', urgency: 'red', due_date: '2026-11-20' },
+      { id: 'n', status: 'submitted', urgency: 'normal', accept_deadline: '2026-12-01' },
+      { id: 'y', status: 'submitted', urgency: 'yellow', accept_deadline: '2026-11-27' },
     ]
-    expect(byUrgency(list, now).map((c) => c.id)).toEqual(['r', 'y', 'g'])
+    expect(byUrgency(list).map((c) => c.id)).toEqual(['r', 'y', 'n', 'g'])
   })
 })

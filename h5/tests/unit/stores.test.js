@@ -63,6 +63,29 @@ describe('auth store', () => {
     expect(header(fetch.mock.calls[1][1], 'X-On-Behalf-Of')).toBeNull()
   })
 
+  it('real-name that claims an agent-created account replaces the tokens and the account', async () => {
+    const auth = useAuthStore()
+    auth.applyLogin(LOGIN)
+    const fetch = stubFetch((url) => url === '/api/v1/me/real-name' ? jsonResponse(200, {
+      id: 'u9', role: 'resident', display_name: '李桂花', real_name: '李*花', realname_level: 2, id_number: '1401**********2121',
+      claimed: true, tokens: { access_token: 'A9', refresh_token: 'R9', token_type: 'Bearer', expires_in: 900 } }) : undefined)
+    const res = await auth.realName('李桂花', '140121194405012121')
+    expect(JSON.parse(fetch.mock.calls[0][1].body)).toEqual({ name: '李桂花', id_number: '140121194405012121' })
+    expect(res.claimed).toBe(true)
+    expect(auth.access).toBe('A9')
+    expect(auth.refresh).toBe('R9')
+    expect(auth.account).toMatchObject({ id: 'u9', realname_level: 2 })
+    expect(auth.account.tokens).toBeUndefined()
+    expect(JSON.parse(localStorage.getItem('sjt.auth'))).toMatchObject({ access: 'A9', account: { id: 'u9' } })
+  })
+
+  it('QR login stores the one-time token pair and the account from the poll', () => {
+    const auth = useAuthStore()
+    auth.applyQrLogin({ state: 'confirmed', account: ACCOUNT, tokens: { access_token: 'AQ', refresh_token: 'RQ', token_type: 'Bearer', expires_in: 900 } })
+    expect(auth.access).toBe('AQ')
+    expect(auth.role).toBe('resident')
+  })
+
   it('logout clears tokens and tells the server', async () => {
     const auth = useAuthStore()
     auth.applyLogin(LOGIN)
@@ -133,20 +156,47 @@ describe('catalog, applications and wallet stores', () => {
 
   it('create + submit an application', async () => {
     const fetch = stubFetch(
-      (url) => url === '/api/v1/applications' ? jsonResponse(201, { id: 'a1', status: 'draft' }) : undefined,
+      (url) => url === '/api/v1/applications' ? jsonResponse(201, { group_id: null, items: [{ id: 'a1', status: 'draft' }] }) : undefined,
       (url) => url === '/api/v1/applications/a1/submit' ? jsonResponse(200, { id: 'a1', status: 'submitted' }) : undefined,
     )
     const apps = useApplicationsStore()
-    const r = await apps.createAndSubmit({ item_code: 'X', form: {}, materials: [] })
+    const r = await apps.createAndSubmit({ item_code: 'X', form: {}, materials: { M01: { file_ids: ['f1'] } } })
     expect(r.status).toBe('submitted')
     expect(fetch).toHaveBeenCalledTimes(2)
+    expect(JSON.parse(fetch.mock.calls[0][1].body).materials).toEqual({ M01: { file_ids: ['f1'] } })
+  })
+
+  it('an incomplete submit keeps the draft: the retry edits it (PATCH) instead of creating another', async () => {
+    let submits = 0
+    const fetch = stubFetch(
+      (url, init) => url === '/api/v1/applications' && init.method === 'POST'
+        ? jsonResponse(201, { group_id: null, items: [{ id: 'a2', status: 'draft' }] }) : undefined,
+      (url, init) => url === '/api/v1/applications/a2' && init.method === 'PATCH' ? jsonResponse(200, { id: 'a2', status: 'draft' }) : undefined,
+      (url) => {
+        if (url !== '/api/v1/applications/a2/submit') return undefined
+        submits += 1
+        return submits === 1
+          ? jsonResponse(422, { error: { code: 'APPLICATION_INCOMPLETE', message: '申请信息不完整',
+            details: { fields: [{ field: 'materials.M03', message: '登记表：未提交', type: 'missing', material_code: 'M03' }] } } })
+          : jsonResponse(200, { id: 'a2', status: 'submitted' })
+      },
+    )
+    const apps = useApplicationsStore()
+    const e = await apps.createAndSubmit({ item_code: 'X', form: {}, materials: {} }).catch((x) => x)
+    expect(e.code).toBe('APPLICATION_INCOMPLETE')
+    expect(e.draftId).toBe('a2')
+    const r = await apps.createAndSubmit({ item_code: 'X', form: { a: 1 }, materials: { M03: { file_ids: ['f'] } } }, e.draftId)
+    expect(r.status).toBe('submitted')
+    expect(fetch.mock.calls.map(([u, i]) => `${i.method} ${u}`)).toEqual(['POST /api/v1/applications',
+      'POST /api/v1/applications/a2/submit', 'PATCH /api/v1/applications/a2', 'POST /api/v1/applications/a2/submit'])
   })
 
   it('wallet filters licences by type for 免提交 materials', async () => {
-    stubFetch(() => jsonResponse(200, { items: [{ id: 'l1', type: 'ID_CARD' }, { id: 'l2', type: 'BIZ' }] }))
+    stubFetch(() => jsonResponse(200, { items: [{ id: 'l1', type: 'id_card', status: 'valid' },
+      { id: 'l2', type: 'business_license', status: 'valid' }, { id: 'l3', type: 'business_license', status: 'revoked' }] }))
     const wallet = useWalletStore()
     await wallet.load()
-    expect(wallet.byType('BIZ').map((l) => l.id)).toEqual(['l2'])
+    expect(wallet.byType('business_license').map((l) => l.id)).toEqual(['l2'])
   })
 })
 
