@@ -19,7 +19,7 @@ const NEEDS = {
 const APPLY_ITEM = { code: '140100-20-0601', name: '出生医学证明首次签发' }
 const BOOK_ITEM = { code: '140100-07-0701', name: '二手房转移登记' }
 const AGENT_ITEM = '140121100201-05-1601'
-const REVIEW_DEPARTMENT = '太原市行政审批服务管理局' // reviewer.wu's department (app/identity/seed.py)
+const REVIEW_DEPARTMENT = '市场监管' // reviewer.wu's department (app/identity/seed.py)
 
 let platform
 let browser

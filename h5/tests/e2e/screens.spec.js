@@ -181,7 +181,7 @@ describe('screens at 360 px and tablet width', () => {
   it('pay: the fee of an accepted case as a WeChat Native QR, paid through the simulator', async () => {
     // 二手房转移登记 charges 80 元. Filed under reviewer.wu's bureau (as flows.spec.js does for its item).
     const admin = await platform.loginStaff('admin')
-    await platform.api('PATCH', 'items/140100-07-0701', { token: admin.access_token, body: { department: '太原市行政审批服务管理局' } })
+    await platform.api('PATCH', 'items/140100-07-0701', { token: admin.access_token, body: { department: '市场监管' } })
     const wang = await platform.loginResident('demo-legal-wang')
     const app = await platform.applyByApi(wang.access_token, '140100-07-0701')
     const reviewer = await platform.loginStaff('reviewer.wu')
