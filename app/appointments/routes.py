@@ -14,7 +14,7 @@ from app.appointments import service, tickets
 from app.appointments.models import AppointmentStatus
 from app.appointments.policy import policy
 from app.appointments.schemas import (AppointmentList, AppointmentListQuery, AppointmentOut, BookIn, ClosureIn,
-                                      ClosureOut, DeskItem, GenerateOut, HallBrief, ItemBrief, MaterialOut,
+                                      ClosureOut, DeskItem, GenerateOut, HallBrief, ItemBrief, MaterialToBring,
                                       QueueOut, RuleIn, RuleList, RuleOut, SlotList, SlotOut, SlotQuery,
                                       TicketOut, WaitlistIn, WaitlistList, WaitlistOut)
 from app.core import clock
@@ -56,11 +56,11 @@ async def appointment_out(appt, *, detail: bool = False, halls: dict | None = No
     from app.catalog import service as catalog
 
     hall = (halls or {}).get(appt.hall_id) or await catalog.get_hall(hall_id=appt.hall_id)
-    materials: list[MaterialOut] = []
+    materials: list[MaterialToBring] = []
     if detail:
         try:
             item = await catalog.get_item(code=appt.item_code)
-            materials = [MaterialOut(name=m.name, format=m.format, copies=m.copies, original=m.original,
+            materials = [MaterialToBring(name=m.name, format=m.format, copies=m.copies, original=m.original,
                                      required=m.required, condition=m.condition)
                          for m in sorted(item.materials, key=lambda m: (m.sort, m.code))]
         except NotFound:

@@ -127,7 +127,7 @@ class ItemBrief(BaseModel):
     name: str
 
 
-class MaterialOut(BaseModel):
+class MaterialToBring(BaseModel):
     name: str
     format: str
     copies: int
@@ -161,7 +161,7 @@ class AppointmentOut(BaseModel):
     served_at: datetime | None
     created_at: datetime
     ticket: TicketOut | None = Field(None, description="仅有效预约（booked）返回")
-    materials: list[MaterialOut] = Field(default_factory=list, description="需携带的材料（详情返回）")
+    materials: list[MaterialToBring] = Field(default_factory=list, description="需携带的材料（详情返回）")
 
 
 class AppointmentList(BaseModel):

@@ -31,14 +31,25 @@ def json_schema(model: type[BaseModel]) -> dict[str, Any]:
     return model.model_json_schema(ref_template=REF_TEMPLATE, schema_generator=OpenAPI30Schema)
 
 
-def component(model: type[BaseModel]) -> Reference:
-    """Register `model` (and the models it refers to) as schema components; return a $ref."""
-    spec = SpecificationBuilder()
-    name = model.__name__
-    if not spec.has_component("schemas", name):
-        schema = json_schema(model)
-        for key, value in (schema.pop("$defs", None) or {}).items():
-            if not spec.has_component("schemas", key):
-                spec.add_component("schemas", key, value)
+_registered: dict[str, dict[str, Any]] = {}
+
+
+def _add(spec: SpecificationBuilder, name: str, schema: dict[str, Any], origin: str) -> None:
+    known = _registered.get(name)
+    if known is None:
+        _registered[name] = schema
         spec.add_component("schemas", name, schema)
-    return Reference(REF_TEMPLATE.format(model=name))
+    elif known != schema:
+        raise RuntimeError(f"two different models are both named {name} (the second from {origin}): "
+                           "rename one so the OpenAPI components stay distinct")
+
+
+def component(model: type[BaseModel]) -> Reference:
+    """Register `model` (and the models it refers to) as schema components; return a $ref.
+    Two different models with one name would silently share a component: that is an error."""
+    spec = SpecificationBuilder()
+    schema = json_schema(model)
+    for key, value in (schema.pop("$defs", None) or {}).items():
+        _add(spec, key, value, model.__module__)
+    _add(spec, model.__name__, schema, model.__module__)
+    return Reference(REF_TEMPLATE.format(model=model.__name__))

@@ -54,3 +54,18 @@ def test_model_descriptions_are_safe_in_ddl():
             if issubclass(cls, Model) and cls is not Model and cls.__doc__:
                 first = _inspect.cleandoc(cls.__doc__).split("\n")[0]
                 assert ";" not in first and "`" not in first, f"{cls.__name__}: {first}"
+
+
+def test_two_models_with_one_name_cannot_share_a_component():
+    import pytest
+    from pydantic import BaseModel
+
+    from app.core.openapi_schema import component
+
+    def make(field_type):
+        return type("SpecCollisionProbe", (BaseModel,), {"__annotations__": {"x": field_type}})
+
+    component(make(int))
+    component(make(int))  # the same shape again is fine
+    with pytest.raises(RuntimeError, match="SpecCollisionProbe"):
+        component(make(str))
