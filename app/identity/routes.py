@@ -6,7 +6,7 @@ from __future__ import annotations
 import ipaddress
 from datetime import datetime, timezone
 
-from sanic import Blueprint, Request
+from sanic import Blueprint, HTTPResponse, Request
 
 from app.core.api import endpoint
 from app.identity import realname, service
@@ -14,7 +14,7 @@ from app.identity.auth import PERSON_ROLES, client_ip, current_account, require
 from app.identity.schemas import (JWKS, AccountOut, EnterpriseIn, FaceIn, LoginResult, LogoutResult,
                                   PasswordLoginIn, PhoneIn, QrCreated, QrPollQuery, QrPollResult, QrScanInfo,
                                   QrState, RealNameIn, RefreshIn, TokenPair, WechatLoginIn)
-from app.identity.tokens import jwks
+from app.identity.tokens import jwks_bytes
 
 
 bp = Blueprint("identity")
@@ -162,4 +162,4 @@ async def enterprise(request: Request, body: EnterpriseIn):
 @well_known.get("/jwks.json")
 @endpoint(response=JWKS, summary="令牌验签公钥（JWKS）", tag="auth")
 async def jwks_document(request: Request):
-    return JWKS(**jwks())
+    return HTTPResponse(jwks_bytes(), content_type="application/json")
