@@ -23,7 +23,7 @@ ALLOWED: dict[tuple[str, str, str], str] = {
     ("PATCH", "/api/v1/items/{code}", "fee_fen"): "admin-only catalogue editing sets the item's fee",
     ("POST", "/api/v1/licenses/verifiers", "account_id"): "admin designates which account may verify",
     ("POST", "/api/v1/payments/{payment_id}/refund", "amount_fen"):
-        "staff refund a part of a payment; the service caps it at what was paid",
+        "staff refund part of a payment (payments must cap it at the amount paid: check at merge)",
     ("POST", "/api/v1/service-points/{point_id}/agents", "account_id"): "admin assigns an agent to a point",
 }
 
