@@ -6,7 +6,7 @@ from __future__ import annotations
 import ipaddress
 from datetime import datetime, timezone
 
-from sanic import Blueprint, Request
+from sanic import Blueprint, HTTPResponse, Request
 
 from app.core.api import endpoint
 from app.identity import realname, service
@@ -16,7 +16,7 @@ from app.identity.schemas import (JWKS, AccountOut, EnterpriseIn, FaceIn, LoginR
                                   PasswordLoginIn, PhoneIn, QrCreated, QrPollQuery, QrPollResult, QrScanInfo,
                                   QrState, RealNameIn, RealNameResult, RefreshIn, TokenPair,
                                   WechatLoginIn)
-from app.identity.tokens import jwks
+from app.identity.tokens import jwks_bytes
 
 from app.identity.models import Role  # noqa: E402,I001 (kept apart from the block above to merge cleanly)
 from app.identity.schemas import UnlockIn  # noqa: E402,I001
@@ -179,4 +179,4 @@ async def enterprise(request: Request, body: EnterpriseIn):
 @well_known.get("/jwks.json")
 @endpoint(response=JWKS, summary="令牌验签公钥（JWKS）", tag="auth")
 async def jwks_document(request: Request):
-    return JWKS(**jwks())
+    return HTTPResponse(jwks_bytes(), content_type="application/json")

@@ -111,8 +111,27 @@ def _find_key(kid: str | None) -> SigningKey | None:
     return key
 
 
+_jwks_cache: dict[tuple[str, ...], tuple[dict, bytes]] = {}
+
+
 def jwks() -> dict:
-    return {"keys": [k.public_jwk() for k in keyring()]}
+    return _jwks_entry()[0]
+
+
+def jwks_bytes() -> bytes:
+    """The JWKS document as JSON, built once per set of live keys (it is served on every verify)."""
+    return _jwks_entry()[1]
+
+
+def _jwks_entry() -> tuple[dict, bytes]:
+    keys = keyring()
+    kids = tuple(k.kid for k in keys)
+    entry = _jwks_cache.get(kids)
+    if entry is None:
+        doc = {"keys": [k.public_jwk() for k in keys]}
+        _jwks_cache.clear()
+        entry = _jwks_cache[kids] = (doc, json.dumps(doc, separators=(",", ":")).encode())
+    return {"keys": [dict(k) for k in entry[0]["keys"]]}, entry[1]
 
 
 def issue_access_token(*, account_id: str, role: str, session_id: str, extra: dict | None = None) -> tuple[str, int]:

@@ -16,7 +16,16 @@ PROTECTED = {"role", "roles", "state", "status", "owner", "owner_id", "account_i
              "is_admin", "hall_id", "created_at", "updated_at", "id", "applicant_id", "agent_id", "reviewer_id",
              "verified", "verified_at", "refunded_fen"}
 # (METHOD, path, field) -> why the client legitimately sends it
-ALLOWED: dict[tuple[str, str, str], str] = {}
+# (these paths land with the catalogue, appointments, licences, payments and agents merges)
+ALLOWED: dict[tuple[str, str, str], str] = {
+    ("POST", "/api/v1/appointments", "hall_id"): "the resident chooses the hall to book at",
+    ("POST", "/api/v1/items", "fee_fen"): "admin-only catalogue editing sets the item's fee",
+    ("PATCH", "/api/v1/items/{code}", "fee_fen"): "admin-only catalogue editing sets the item's fee",
+    ("POST", "/api/v1/licenses/verifiers", "account_id"): "admin designates which account may verify",
+    ("POST", "/api/v1/payments/{payment_id}/refund", "amount_fen"):
+        "staff refund part of a payment (payments must cap it at the amount paid: check at merge)",
+    ("POST", "/api/v1/service-points/{point_id}/agents", "account_id"): "admin assigns an agent to a point",
+}
 
 INJECTED = {"role": "admin", "status": "disabled", "state": "approved", "realname_level": 9, "is_shadow": True,
             "account_id": "00000000-0000-0000-0000-000000000001", "owner_id": "00000000-0000-0000-0000-000000000001",
