@@ -28,7 +28,7 @@ BOOKERS = (Role.RESIDENT, Role.LEGAL_PERSON, Role.AGENT)
 _IDEM = re.compile(r"^[A-Za-z0-9._:-]{8,64}$")
 
 
-async def acting_for(request: Request) -> tuple[uuid.UUID, uuid.UUID, uuid.UUID | None]:
+async def acting_for(request: Request, *, item_code: str | None = None) -> tuple[uuid.UUID, uuid.UUID, uuid.UUID | None]:
     """(principal, actor, delegation id) of a request. The hook for agents acting on behalf: with an
     `X-On-Behalf-Of: <delegation id>` header, `app.agents.service.resolve_on_behalf(actor=, delegation_id=,
     scope="appointments")` must return (principal_id, delegation_id) or raise."""
@@ -40,7 +40,7 @@ async def acting_for(request: Request) -> tuple[uuid.UUID, uuid.UUID, uuid.UUID 
         except ModuleNotFoundError:
             raise ValidationFailed.field("X-On-Behalf-Of", "代办功能暂未开放", code="ON_BEHALF_UNSUPPORTED") from None
         principal_id, delegation_id = await agents.resolve_on_behalf(actor=account, delegation_id=header,
-                                                                     scope="appointments")
+                                                                     scope="appointments", item_code=item_code)
         return uuid.UUID(str(principal_id)), account.id, uuid.UUID(str(delegation_id))
     if account.role == Role.AGENT:
         raise Forbidden("代办员请通过 X-On-Behalf-Of 指定被代办人", code="ON_BEHALF_REQUIRED")
@@ -102,7 +102,7 @@ async def book(request: Request, body: BookIn):
     key = request.headers.get("idempotency-key", "").strip() or None
     if key is not None and not _IDEM.match(key):
         raise ValidationFailed.field("Idempotency-Key", "应为 8–64 位字母、数字或 ._:-")
-    principal_id, actor_id, delegation_id = await acting_for(request)
+    principal_id, actor_id, delegation_id = await acting_for(request, item_code=body.item_code)
     appt, created = await service.book(principal_id=principal_id, actor_id=actor_id, hall_id=body.hall_id,
                                        item_code=body.item_code, slot_id=body.slot_id, idempotency_key=key,
                                        delegation_id=delegation_id)
@@ -146,7 +146,12 @@ async def ticket_png(request: Request, appointment_id: uuid.UUID):
 @endpoint(response=AppointmentOut, summary="取消预约（开始前 1 小时截止）", tag="appointments", auth=require(),
           errors=(404, 409))
 async def cancel(request: Request, appointment_id: uuid.UUID):
-    appt = await service.cancel(appointment_id=appointment_id, account_id=current_account(request).id)
+    account_id = current_account(request).id
+    if request.headers.get("x-on-behalf-of", "").strip() or current_account(request).role == Role.AGENT:
+        account_id, _, _ = await acting_for(request)  # an agent cancels only under a live delegation
+        appt = await service.get_appointment(appointment_id=appointment_id, account_id=account_id)
+        await acting_for(request, item_code=appt.item_code)
+    appt = await service.cancel(appointment_id=appointment_id, account_id=account_id)
     return await appointment_out(appt)
 
 
@@ -157,7 +162,7 @@ async def cancel(request: Request, appointment_id: uuid.UUID):
 @endpoint(body=WaitlistIn, response=WaitlistOut, status=201, summary="加入候补（时段约满时）", tag="appointments",
           auth=require(*BOOKERS), errors=(400, 404, 409))
 async def join_waitlist(request: Request, hall_id: uuid.UUID, slot_id: uuid.UUID, body: WaitlistIn):
-    principal_id, actor_id, delegation_id = await acting_for(request)
+    principal_id, actor_id, delegation_id = await acting_for(request, item_code=body.item_code)
     entry, pos = await service.join_waitlist(principal_id=principal_id, actor_id=actor_id, hall_id=hall_id,
                                              slot_id=slot_id, item_code=body.item_code, delegation_id=delegation_id)
     return WaitlistOut.of(entry, pos)

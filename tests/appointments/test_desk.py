@@ -145,7 +145,7 @@ class TestOnBehalfHook:
         agent = await make_account("agent")
         delegation_id = uuid.uuid4()
 
-        async def resolve_on_behalf(*, actor, delegation_id: str, scope: str):
+        async def resolve_on_behalf(*, actor, delegation_id: str, scope: str, item_code=None):
             assert actor.id == agent.id and scope == "appointments"
             return world.alice.id, delegation_id
 
