@@ -191,3 +191,8 @@ async def progress(request: Request, query: ProgressQuery):
     return ProgressOut(receipt_no=app.receipt_no, item_name=app.item_name, applicant=applicant, status=app.status,
                        status_label=workflow.label(app.status), accepted_at=app.accepted_at, due_date=app.due_date,
                        completed_at=app.completed_at, steps=steps)
+
+
+from app.agents.docs import on_behalf_header  # noqa: E402
+
+on_behalf_header(create, list_mine, get_one, update, submit, withdraw)

@@ -47,6 +47,16 @@ async def acting_for(request: Request, *, item_code: str | None = None) -> tuple
     return account.id, account.id, None
 
 
+async def viewer_id(request: Request) -> uuid.UUID:
+    """Whose appointments a request reads or changes: an agent only those of a principal under a live
+    delegation (`X-On-Behalf-Of`), so a revoked delegation stops the agent on the next request."""
+    account = current_account(request)
+    if request.headers.get("x-on-behalf-of", "").strip() or account.role == Role.AGENT:
+        principal_id, _, _ = await acting_for(request)
+        return principal_id
+    return account.id
+
+
 def _window_names(hall, group: str) -> list[str]:
     return [w.get("no", "") for w in hall.windows if w.get("group") == group]
 
@@ -116,7 +126,7 @@ async def book(request: Request, body: BookIn):
 async def my_appointments(request: Request, query: AppointmentListQuery):
     from app.catalog import service as catalog
 
-    rows, cursor = await service.list_appointments(account_id=current_account(request).id, status=query.status,
+    rows, cursor = await service.list_appointments(account_id=await viewer_id(request), status=query.status,
                                                    cursor=query.cursor, limit=query.limit)
     halls = {h.id: h for h in await catalog.halls_by_codes()} if rows else {}
     return AppointmentList(items=[await appointment_out(a, halls=halls) for a in rows], next_cursor=cursor)
@@ -126,7 +136,7 @@ async def my_appointments(request: Request, query: AppointmentListQuery):
 @endpoint(response=AppointmentOut, summary="预约详情（含预约凭证二维码与需携带材料）", tag="appointments",
           auth=require(), errors=(404,))
 async def appointment_detail(request: Request, appointment_id: uuid.UUID):
-    appt = await service.get_appointment(appointment_id=appointment_id, account_id=current_account(request).id)
+    appt = await service.get_appointment(appointment_id=appointment_id, account_id=await viewer_id(request))
     return await appointment_out(appt, detail=True)
 
 
@@ -135,7 +145,7 @@ async def appointment_detail(request: Request, appointment_id: uuid.UUID):
 async def ticket_png(request: Request, appointment_id: uuid.UUID):
     from app.core.errors import Conflict
 
-    appt = await service.get_appointment(appointment_id=appointment_id, account_id=current_account(request).id)
+    appt = await service.get_appointment(appointment_id=appointment_id, account_id=await viewer_id(request))
     if appt.status != AppointmentStatus.BOOKED:
         raise Conflict("该预约当前没有有效凭证", code="NO_TICKET")
     payload = tickets.sign(appointment_id=appt.id, issued_at=appt.created_at)
@@ -146,9 +156,8 @@ async def ticket_png(request: Request, appointment_id: uuid.UUID):
 @endpoint(response=AppointmentOut, summary="取消预约（开始前 1 小时截止）", tag="appointments", auth=require(),
           errors=(404, 409))
 async def cancel(request: Request, appointment_id: uuid.UUID):
-    account_id = current_account(request).id
-    if request.headers.get("x-on-behalf-of", "").strip() or current_account(request).role == Role.AGENT:
-        account_id, _, _ = await acting_for(request)  # an agent cancels only under a live delegation
+    account_id = await viewer_id(request)
+    if account_id != current_account(request).id:  # on behalf: the delegation must cover the item
         appt = await service.get_appointment(appointment_id=appointment_id, account_id=account_id)
         await acting_for(request, item_code=appt.item_code)
     appt = await service.cancel(appointment_id=appointment_id, account_id=account_id)
@@ -171,7 +180,7 @@ async def join_waitlist(request: Request, hall_id: uuid.UUID, slot_id: uuid.UUID
 @bp.get("/waitlist")
 @endpoint(response=WaitlistList, summary="我的候补", tag="appointments", auth=require())
 async def my_waitlist(request: Request):
-    rows = await service.list_waitlist(account_id=current_account(request).id)
+    rows = await service.list_waitlist(account_id=await viewer_id(request))
     return WaitlistList(items=[WaitlistOut.of(e, await service.waitlist_position(entry=e)) for e in rows])
 
 
@@ -179,14 +188,14 @@ async def my_waitlist(request: Request):
 @endpoint(response=AppointmentOut, status=201, summary="确认候补保留的名额", tag="appointments", auth=require(),
           errors=(404, 409))
 async def confirm_waitlist(request: Request, entry_id: uuid.UUID):
-    appt = await service.confirm_offer(entry_id=entry_id, account_id=current_account(request).id)
+    appt = await service.confirm_offer(entry_id=entry_id, account_id=await viewer_id(request))
     return await appointment_out(appt)
 
 
 @bp.post("/waitlist/<entry_id:uuid>/cancel")
 @endpoint(response=WaitlistOut, summary="退出候补", tag="appointments", auth=require(), errors=(404, 409))
 async def leave_waitlist(request: Request, entry_id: uuid.UUID):
-    entry = await service.leave_waitlist(entry_id=entry_id, account_id=current_account(request).id)
+    entry = await service.leave_waitlist(entry_id=entry_id, account_id=await viewer_id(request))
     return WaitlistOut.of(entry)
 
 
@@ -253,3 +262,9 @@ async def generate(request: Request, hall_id: uuid.UUID):
 
     await catalog.get_hall(hall_id=hall_id)
     return GenerateOut(**await service.generate_slots(hall_id=hall_id))
+
+
+from app.agents.docs import on_behalf_header  # noqa: E402
+
+on_behalf_header(book, cancel, join_waitlist, my_appointments, appointment_detail, ticket_png, my_waitlist,
+                 confirm_waitlist, leave_waitlist)

@@ -59,3 +59,8 @@ async def get_content(request: Request, file_id: uuid.UUID):
         "Content-Security-Policy": "default-src 'none'; sandbox",
         "Cache-Control": "private, max-age=3600",
     })
+
+
+from app.agents.docs import on_behalf_header  # noqa: E402
+
+on_behalf_header(upload, get_file, get_content)

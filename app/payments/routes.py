@@ -155,3 +155,7 @@ for _handler in (create_payment, refund_payment):  # documented: phones may retr
     OperationStore()[_handler].parameter(
         "Idempotency-Key", Schema(type="string", maxLength=64, pattern="^[\\x21-\\x7e]{1,64}$"), "header",
         required=False, description="幂等键：相同的键与相同的请求体返回同一结果")
+
+from app.agents.docs import on_behalf_header  # noqa: E402
+
+on_behalf_header(create_payment, get_payment)

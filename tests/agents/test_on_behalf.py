@@ -370,3 +370,17 @@ class TestRevocation:
         assert r.status_code == 200
         r = await client.post(f"{API}/applications/{app.id}/withdraw", json={"reason": "自己办"}, headers=mine)
         assert r.status_code == 200 and r.json()["status"] == "withdrawn"
+
+    async def test_appointments_stop_too(self, client, world):
+        headers = {**await auth_headers(world.agent), "X-On-Behalf-Of": str(world.delegation.id)}
+        booked = await _book(client, world, headers, world.item, None)
+        assert booked.status_code == 201
+        appt_id = booked.json()["id"]
+        assert (await client.get(f"{API}/appointments/{appt_id}", headers=headers)).status_code == 200
+        await agents.revoke(account=world.resident, delegation_id=world.delegation.id)
+        r = await client.get(f"{API}/appointments/{appt_id}", headers=headers)
+        assert r.status_code == 403 and r.json()["error"]["code"] == "DELEGATION_REVOKED"
+        r = await client.get(f"{API}/appointments/{appt_id}", headers=await auth_headers(world.agent))
+        assert r.status_code == 403 and r.json()["error"]["code"] == "ON_BEHALF_REQUIRED"
+        r = await client.post(f"{API}/appointments/{appt_id}/cancel", headers=await auth_headers(world.resident))
+        assert r.status_code == 200 and r.json()["status"] == "cancelled"  # the resident keeps it in hand
