@@ -60,6 +60,7 @@ class Migration(migrations.Migration):
                 ('region_code', fields.CharField(db_index=True, max_length=12)),
                 ('applicant_id', fields.UUIDField(db_index=True)),
                 ('actor_id', fields.UUIDField()),
+                ('agent_id', fields.UUIDField(null=True, db_index=True)),
                 ('status', fields.CharEnumField(default=Status.DRAFT, db_index=True, description='DRAFT: draft\nSUBMITTED: submitted\nNEEDS_CORRECTION: needs_correction\nACCEPTED: accepted\nAPPROVED: approved\nREJECTED: rejected\nCOMPLETED: completed\nWITHDRAWN: withdrawn\nNOT_ACCEPTED: not_accepted', enum_type=Status, max_length=20)),
                 ('form_enc', fields.TextField(default='', unique=False)),
                 ('materials', fields.JSONField(default=dict, encoder=JSON_DUMPS, decoder=loads)),

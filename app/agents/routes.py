@@ -6,15 +6,16 @@ import uuid
 
 from sanic import Blueprint, Request
 
-from app.agents import service
+from app.agents import service, workbench
 from app.agents.schemas import (
-    AssignAgentIn, DelegationList, DelegationOut, DelegationPreview, DelegationRequestOut, OfflineIn,
+    AssignAgentIn, CaseOut, CasePage, CaseQuery, DueAppointment, DueOut, HandoverIn, ResidentList, ResidentOut,
+    StatsOut, DelegationList, DelegationOut, DelegationPreview, DelegationRequestOut, OfflineIn,
     OfflinePending, OfflineVerifyIn, ScopeIn, ServicePointIn, ServicePointList, ServicePointOut,
     ServicePointQuery,
 )
 from app.core.api import endpoint
 from app.identity import service as identity
-from app.identity.auth import current_account, require
+from app.identity.auth import client_ip, current_account, require
 from app.identity.models import Role
 
 bp = Blueprint("agents")
@@ -104,3 +105,47 @@ async def create_point(request: Request, body: ServicePointIn):
 async def assign(request: Request, point_id: uuid.UUID, body: AssignAgentIn):
     return ServicePointOut.of(await service.assign_agent(point_id=point_id, account_id=body.account_id,
                                                          lead=body.lead))
+
+
+# --- agent workbench ------------------------------------------------------------------------
+
+AGENT = require(Role.AGENT)
+
+
+@bp.get("/agent/residents")
+@endpoint(response=ResidentList, summary="代办员工作台：我代办的居民（脱敏）及授权状态", tag="agent-workbench",
+          auth=AGENT)
+async def my_residents(request: Request):
+    return ResidentList(items=[ResidentOut(**r) for r in await workbench.residents(agent=current_account(request))])
+
+
+@bp.get("/agent/cases")
+@endpoint(query=CaseQuery, response=CasePage, summary="代办员工作台：我办理的办件", tag="agent-workbench", auth=AGENT)
+async def my_cases(request: Request, query: CaseQuery):
+    rows, cursor = await workbench.cases(agent=current_account(request), status=query.status, cursor=query.cursor,
+                                         limit=query.limit)
+    return CasePage(items=[CaseOut(**r) for r in rows], next_cursor=cursor)
+
+
+@bp.get("/agent/due")
+@endpoint(response=DueOut, summary="代办员工作台：待办（待补正、待缴费、今日预约）", tag="agent-workbench", auth=AGENT)
+async def due(request: Request):
+    data = await workbench.due(agent=current_account(request))
+    return DueOut(corrections=[CaseOut(**r) for r in data["corrections"]],
+                  payments=[CaseOut(**r) for r in data["payments"]],
+                  appointments_today=[DueAppointment(**r) for r in data["appointments_today"]])
+
+
+@bp.get("/agent/stats")
+@endpoint(response=StatsOut, summary="代办员工作台：本站点统计", tag="agent-workbench", auth=AGENT, errors=(403,))
+async def stats(request: Request):
+    return StatsOut(**await workbench.stats(agent=current_account(request)))
+
+
+@bp.post("/agent/cases/<application_id:uuid>/handover")
+@endpoint(body=HandoverIn, response=CaseOut, summary="站点负责人转交办件给本站点其他代办员", tag="agent-workbench",
+          auth=AGENT, errors=(403, 404, 409))
+async def handover(request: Request, application_id: uuid.UUID, body: HandoverIn):
+    app = await workbench.handover(lead=current_account(request), application_id=application_id,
+                                   to_agent_id=body.to_agent_id, note=body.note, ip=client_ip(request))
+    return CaseOut(**await workbench.case_row(app))

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator
 
@@ -122,3 +123,79 @@ class ServicePointQuery(BaseModel):
 class AssignAgentIn(BaseModel):
     account_id: uuid.UUID
     lead: bool = False
+
+
+# --- agent workbench ------------------------------------------------------------------------
+
+class ResidentOut(BaseModel):
+    delegation_id: str
+    principal_id: str
+    name: str | None = Field(None, description="脱敏姓名")
+    phone: str | None = Field(None, description="脱敏手机号")
+    state: str = Field(description="active · expired · revoked")
+    scope_all: bool
+    scope_items: list[str]
+    consent_method: str
+    expires_at: datetime
+
+
+class ResidentList(BaseModel):
+    items: list[ResidentOut]
+
+
+class CaseOut(BaseModel):
+    id: str
+    item_code: str
+    item_name: str
+    status: str
+    status_label: str
+    applicant_id: str
+    applicant_name: str | None = Field(None, description="脱敏姓名")
+    receipt_no: str | None = None
+    fee_fen: int
+    paid: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+class CaseQuery(BaseModel):
+    status: Literal["draft", "submitted", "needs_correction", "accepted", "approved", "rejected", "completed",
+                    "withdrawn", "not_accepted"] | None = None
+    cursor: str | None = Field(None, max_length=512)
+    limit: int = Field(20, ge=1, le=100)
+
+
+class CasePage(BaseModel):
+    items: list[CaseOut]
+    next_cursor: str | None = None
+
+
+class DueAppointment(BaseModel):
+    id: str
+    principal_id: str
+    principal_name: str | None = None
+    item_code: str
+    item_name: str
+    hall_id: str
+    starts_at: datetime
+    queue_no: int | None = None
+
+
+class DueOut(BaseModel):
+    corrections: list[CaseOut] = Field(description="待补正")
+    payments: list[CaseOut] = Field(description="待缴费")
+    appointments_today: list[DueAppointment] = Field(description="今日预约")
+
+
+class StatsOut(BaseModel):
+    service_point_id: str
+    service_point: str
+    delegations_active: int
+    delegations_this_month: int
+    cases_by_status: dict[str, int]
+    cases_this_month: dict[str, int]
+
+
+class HandoverIn(BaseModel):
+    to_agent_id: uuid.UUID
+    note: str = Field("", max_length=200)

@@ -39,6 +39,7 @@ class Application(Model):
     region_code = fields.CharField(max_length=12, db_index=True)
     applicant_id = fields.UUIDField(db_index=True)  # the principal (whose case it is)
     actor_id = fields.UUIDField()  # who created it (an agent acting for the applicant, or the applicant)
+    agent_id = fields.UUIDField(null=True, db_index=True)  # the agent handling the case (handover moves it)
     status = fields.CharEnumField(Status, max_length=20, default=Status.DRAFT, db_index=True)
     form_enc = fields.TextField(default="")  # the online form, encrypted (it holds personal data)
     # {material code: {"file_ids": [uuid, ...]} | {"license_id": "..."}}

@@ -11,23 +11,39 @@ from app.applications.schemas import (
     ApplicationOut, ApplicationPage, CorrectionIn, CreatedOut, CreateIn, ListQuery, NoteIn, ProgressOut,
     ProgressQuery, ProgressStep, ReasonIn, ReviewQuery, UpdateIn, WithdrawIn,
 )
+from app.agents import service as agents
 from app.core import ratelimit
+from app.core.errors import Forbidden
 from app.core.api import endpoint
 from app.identity.auth import PERSON_ROLES, client_ip, current_account, require
 from app.identity.models import Role
 
 bp = Blueprint("applications")
 
-APPLICANT = require(*PERSON_ROLES)
+APPLICANT = require(*PERSON_ROLES, Role.AGENT)  # agents only with X-On-Behalf-Of
 REVIEWER = require(Role.REVIEWER)
 PROGRESS_LIMIT, PROGRESS_WINDOW = 30, 60
 PER_RECEIPT_LIMIT, PER_RECEIPT_WINDOW = 20, 3600  # guessing one case's query code from many IPs
 
 
-def principal(request: Request) -> tuple[uuid.UUID, uuid.UUID]:
-    """(applicant id, actor id). The agents domain resolves X-On-Behalf-Of here."""
-    account = current_account(request)
-    return account.id, account.id
+async def principal(request: Request, *, item_codes: list[str] | None = None) -> tuple[uuid.UUID, uuid.UUID]:
+    """(applicant id, actor id): an agent's `X-On-Behalf-Of` delegation must cover every item given."""
+    acting = await agents.on_behalf(request)
+    for code in item_codes or []:
+        agents.check_scope(acting, code)
+    return acting.principal.id, acting.actor.id
+
+
+async def own_case(request: Request, application_id: uuid.UUID):
+    """(application, applicant id, actor id) for a case of the applicant; an agent's delegation must cover
+    the case's item, and a case another agent handles is theirs (403 CASE_OTHER_AGENT)."""
+    acting = await agents.on_behalf(request)
+    app = await service.get_own(application_id=application_id, applicant_id=acting.principal.id)
+    if acting.on_behalf:
+        agents.check_scope(acting, app.item_code)
+        if app.agent_id is not None and app.agent_id != acting.actor.id:
+            raise Forbidden("该办件由本站点其他代办员办理", code="CASE_OTHER_AGENT")
+    return app, acting.principal.id, acting.actor.id
 
 
 async def out(app, *, with_timeline: bool = False) -> ApplicationOut:
@@ -39,7 +55,8 @@ async def out(app, *, with_timeline: bool = False) -> ApplicationOut:
 @endpoint(body=CreateIn, response=CreatedOut, status=201, summary="新建办件草稿（单事项或一件事套餐）",
           tag="applications", auth=APPLICANT, errors=(404, 409))
 async def create(request: Request, body: CreateIn):
-    applicant_id, actor_id = principal(request)
+    codes = [body.item_code] if body.item_code else await service.bundle_item_codes(bundle_code=body.bundle_code)
+    applicant_id, actor_id = await principal(request, item_codes=codes)
     group_id, apps = await service.create(applicant_id=applicant_id, actor_id=actor_id, item_code=body.item_code,
                                           bundle_code=body.bundle_code, form=body.form, materials=body.materials)
     return CreatedOut(group_id=str(group_id) if group_id else None, items=[await out(a) for a in apps])
@@ -48,9 +65,11 @@ async def create(request: Request, body: CreateIn):
 @bp.get("/applications")
 @endpoint(query=ListQuery, response=ApplicationPage, summary="我的办件", tag="applications", auth=APPLICANT)
 async def list_mine(request: Request, query: ListQuery):
-    applicant_id, _ = principal(request)
-    rows, cursor = await service.list_own(applicant_id=applicant_id, status=query.status, cursor=query.cursor,
-                                          limit=query.limit)
+    acting = await agents.on_behalf(request)
+    d = acting.delegation
+    rows, cursor = await service.list_own(applicant_id=acting.principal.id, status=query.status,
+                                          cursor=query.cursor, limit=query.limit,
+                                          item_codes=None if d is None or d.scope_all else list(d.scope_items))
     return ApplicationPage(items=[await out(a) for a in rows], next_cursor=cursor)
 
 
@@ -58,8 +77,7 @@ async def list_mine(request: Request, query: ListQuery):
 @endpoint(response=ApplicationOut, summary="办件详情（含办理过程）", tag="applications", auth=APPLICANT,
           errors=(404,))
 async def get_one(request: Request, application_id: uuid.UUID):
-    applicant_id, _ = principal(request)
-    app = await service.get_own(application_id=application_id, applicant_id=applicant_id)
+    app, _, _ = await own_case(request, application_id)
     return await out(app, with_timeline=True)
 
 
@@ -67,9 +85,9 @@ async def get_one(request: Request, application_id: uuid.UUID):
 @endpoint(body=UpdateIn, response=ApplicationOut, summary="修改草稿或补正材料", tag="applications",
           auth=APPLICANT, errors=(404, 409))
 async def update(request: Request, application_id: uuid.UUID, body: UpdateIn):
-    applicant_id, _ = principal(request)
+    _, applicant_id, actor_id = await own_case(request, application_id)
     app = await service.update(application_id=application_id, applicant_id=applicant_id, form=body.form,
-                               materials=body.materials)
+                               materials=body.materials, actor_id=actor_id)
     return await out(app)
 
 
@@ -77,7 +95,7 @@ async def update(request: Request, application_id: uuid.UUID, body: UpdateIn):
 @endpoint(response=ApplicationOut, summary="提交申请（不完整时一次列出全部问题）", tag="applications",
           auth=APPLICANT, errors=(404, 409, 422))
 async def submit(request: Request, application_id: uuid.UUID):
-    applicant_id, actor_id = principal(request)
+    _, applicant_id, actor_id = await own_case(request, application_id)
     app = await service.submit(application_id=application_id, applicant_id=applicant_id, actor_id=actor_id)
     return await out(app, with_timeline=True)
 
@@ -86,7 +104,7 @@ async def submit(request: Request, application_id: uuid.UUID):
 @endpoint(body=WithdrawIn, response=ApplicationOut, summary="撤回申请（受理前）", tag="applications",
           auth=APPLICANT, errors=(404, 409))
 async def withdraw(request: Request, application_id: uuid.UUID, body: WithdrawIn):
-    applicant_id, actor_id = principal(request)
+    _, applicant_id, actor_id = await own_case(request, application_id)
     app = await service.withdraw(application_id=application_id, applicant_id=applicant_id, actor_id=actor_id,
                                  reason=body.reason)
     return await out(app, with_timeline=True)
@@ -173,3 +191,8 @@ async def progress(request: Request, query: ProgressQuery):
     return ProgressOut(receipt_no=app.receipt_no, item_name=app.item_name, applicant=applicant, status=app.status,
                        status_label=workflow.label(app.status), accepted_at=app.accepted_at, due_date=app.due_date,
                        completed_at=app.completed_at, steps=steps)
+
+
+from app.agents.docs import on_behalf_header  # noqa: E402
+
+on_behalf_header(create, list_mine, get_one, update, submit, withdraw)

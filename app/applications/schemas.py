@@ -90,6 +90,7 @@ class ApplicationOut(BaseModel):
     status_label: str
     applicant_id: str
     actor_id: str
+    agent_id: str | None = Field(None, description="办理该件的代办员（代办件；转交后为新代办员）")
     form: dict[str, Any]
     materials: dict[str, dict[str, Any]]
     receipt_no: str | None
@@ -116,7 +117,8 @@ class ApplicationOut(BaseModel):
         return cls(
             id=str(a.id), item_code=a.item_code, item_name=a.item_name, department=a.department,
             region_code=a.region_code, status=a.status, status_label=label(a.status),
-            applicant_id=str(a.applicant_id), actor_id=str(a.actor_id), form=mask_values(a.form),
+            applicant_id=str(a.applicant_id), actor_id=str(a.actor_id),
+            agent_id=str(a.agent_id) if a.agent_id else None, form=mask_values(a.form),
             materials=a.materials or {}, receipt_no=a.receipt_no, query_code=a.query_code,
             accept_deadline=a.accept_deadline, due_date=a.due_date, urgency=urgency, fee_fen=a.fee_fen,
             paid=a.paid_at is not None, group_id=str(a.group_id) if a.group_id else None,

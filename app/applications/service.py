@@ -79,6 +79,7 @@ async def create(*, applicant_id: uuid.UUID, actor_id: uuid.UUID | None = None, 
             app = await Application.create(
                 item_id=item.id, item_code=item.code, item_name=item.name, department=item.department,
                 region_code=item.region_code, applicant_id=applicant_id, actor_id=actor_id,
+                agent_id=actor_id if actor_id != applicant_id else None,
                 form_enc=seal_form(form if len(items) == 1 else {}), materials={c: r for c, r in _plain(materials).items() if r} if len(items) == 1 else {},
                 fee_fen=item.fee_fen, group_id=group_id, bundle_code=bundle_code)
             await workflow.record_event(app, action="created", actor_id=actor_id,
@@ -95,9 +96,12 @@ async def get_own(*, application_id: uuid.UUID, applicant_id: uuid.UUID) -> Appl
     return app
 
 
-async def list_own(*, applicant_id: uuid.UUID, status: Status | None, cursor: str | None, limit: int):
-    """The applicant's applications, newest first."""
+async def list_own(*, applicant_id: uuid.UUID, status: Status | None, cursor: str | None, limit: int,
+                   item_codes: list[str] | None = None):
+    """The applicant's applications, newest first (only `item_codes` when given: an agent's scope)."""
     qs = Application.filter(applicant_id=applicant_id)
+    if item_codes is not None:
+        qs = qs.filter(item_code__in=item_codes)
     if status is not None:
         qs = qs.filter(status=status)
     return await paginate(qs, cursor=cursor, limit=limit)
@@ -109,8 +113,9 @@ async def timeline(*, application_id: uuid.UUID) -> list[ApplicationEvent]:
 
 
 async def update(*, application_id: uuid.UUID, applicant_id: uuid.UUID, form: dict | None,
-                 materials: dict[str, dict] | None) -> Application:
-    """Edit the form and materials of a draft or of a case waiting for correction."""
+                 materials: dict[str, dict] | None, actor_id: uuid.UUID | None = None) -> Application:
+    """Edit the form and materials of a draft or of a case waiting for correction (an agent's edit is
+    on the timeline)."""
     app = await get_own(application_id=application_id, applicant_id=applicant_id)
     if app.status not in EDITABLE:
         raise Conflict(f"办件当前状态为「{workflow.label(app.status)}」，不能修改", code="ILLEGAL_TRANSITION",
@@ -126,9 +131,13 @@ async def update(*, application_id: uuid.UUID, applicant_id: uuid.UUID, form: di
             else:
                 merged.pop(code, None)  # an empty reference removes the material
         changes["materials"] = merged
-    updated = await Application.filter(id=app.id, status=app.status).update(**changes)
-    if not updated:
-        raise workflow.illegal(await Application.get(id=app.id), "update")
+    async with in_transaction():
+        updated = await Application.filter(id=app.id, status=app.status).update(**changes)
+        if not updated:
+            raise workflow.illegal(await Application.get(id=app.id), "update")
+        if _behalf(actor_id, applicant_id):
+            await workflow.record_event(app, action="agent_update", actor_id=actor_id, on_behalf_of=applicant_id,
+                                        data={"materials": sorted(_plain(materials))} if materials else {})
     return await Application.get(id=app.id)
 
 
@@ -341,3 +350,62 @@ async def issue_results(*, app: Application) -> list[str]:
         application_id=app.id, license_type=item.produces_license_type, holder_account_id=app.applicant_id,
         fields=fields, issuer_department=item.department)
     return [str(licence.id)]
+
+
+# ---------------------------------------------------------------- agents (代办): workbench and handover
+
+async def list_by_agent(*, agent_id: uuid.UUID, status: Status | None = None, cursor: str | None = None,
+                        limit: int = 20):
+    """The cases an agent handles (created on behalf or handed over to them), newest first."""
+    qs = Application.filter(agent_id=agent_id)
+    if status is not None:
+        qs = qs.filter(status=status)
+    return await paginate(qs, cursor=cursor, limit=limit)
+
+
+async def due_for_agent(*, agent_id: uuid.UUID) -> dict[str, list[Application]]:
+    """An agent's cases waiting for them: corrections requested, and fees payable but unpaid."""
+    corrections = await Application.filter(agent_id=agent_id, status=Status.NEEDS_CORRECTION).order_by("updated_at")
+    payments = await Application.filter(agent_id=agent_id, status__in=(Status.ACCEPTED, Status.APPROVED),
+                                        fee_fen__gt=0, paid_at=None).order_by("updated_at")
+    return {"corrections": corrections, "payments": payments}
+
+
+async def counts_by_agents(*, agent_ids: list[uuid.UUID], since=None) -> dict[str, int]:
+    """Cases handled by these agents by status (created since `since` when given)."""
+    qs = Application.filter(agent_id__in=agent_ids)
+    if since is not None:
+        qs = qs.filter(created_at__gte=since)
+    counts: dict[str, int] = {}
+    for status in await qs.values_list("status", flat=True):
+        key = status.value if isinstance(status, Status) else str(status)
+        counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+async def get_handled(*, application_id: uuid.UUID, agent_ids: list[uuid.UUID]) -> Application:
+    """A case handled by one of `agent_ids` (404 otherwise)."""
+    app = await Application.get_or_none(id=application_id, agent_id__in=agent_ids)
+    if app is None:
+        raise NotFound("办件不存在", code="APPLICATION_NOT_FOUND")
+    return app
+
+
+async def reassign_agent(*, application_id: uuid.UUID, from_agent_id: uuid.UUID, to_agent_id: uuid.UUID,
+                         by_id: uuid.UUID, note: str = "") -> Application:
+    """Hand a case from one agent to another: guarded update, timeline event, the applicant notified."""
+    async with in_transaction():
+        updated = await Application.filter(id=application_id, agent_id=from_agent_id).update(
+            agent_id=to_agent_id, updated_at=clock.now())
+        if not updated:
+            raise Conflict("办件已被转交或不再由该代办员办理", code="HANDOVER_STALE")
+        app = await Application.get(id=application_id)
+        await workflow.record_event(app, action="handover", actor_id=by_id, on_behalf_of=None, note=note,
+                                    data={"from_agent_id": str(from_agent_id), "to_agent_id": str(to_agent_id)},
+                                    notify=True)
+    return app
+
+
+async def release_agent(*, applicant_id: uuid.UUID, agent_id: uuid.UUID) -> int:
+    """The agent no longer handles the applicant's cases (consent withdrawn): they stay with the applicant."""
+    return await Application.filter(applicant_id=applicant_id, agent_id=agent_id).update(agent_id=None)

@@ -32,7 +32,7 @@ ACTION_LABELS = {
     "created": "创建草稿", "submit": "提交申请", "resubmit": "补正后重新提交", "withdraw": "撤回申请",
     "accept": "已受理", "deem_accept": "依法视为受理", "request_correction": "一次性告知补正",
     "not_accept": "不予受理", "approve": "审批通过", "reject": "不予批准", "complete": "办结",
-    "payment_paid": "缴费成功",
+    "payment_paid": "缴费成功", "agent_update": "代办员修改材料", "handover": "代办员变更",
 }
 
 # States whose clock runs (urgency applies).
@@ -96,7 +96,7 @@ async def notify_applicant(app: Application, event: ApplicationEvent) -> None:
     from app.notifications.templates import character_string, phrase, thing, time_value
 
     step = ACTION_LABELS.get(event.action, label(app.status))
-    status_text = label(app.status) if event.action != "payment_paid" else "已缴费"
+    status_text = {"payment_paid": "已缴费", "handover": "代办员变更"}.get(event.action, label(app.status))
     note = event.note or _default_note(app, event)
     await notifications.notify(
         account_id=app.applicant_id, kind="application_status",

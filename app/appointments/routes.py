@@ -28,7 +28,7 @@ BOOKERS = (Role.RESIDENT, Role.LEGAL_PERSON, Role.AGENT)
 _IDEM = re.compile(r"^[A-Za-z0-9._:-]{8,64}$")
 
 
-async def acting_for(request: Request) -> tuple[uuid.UUID, uuid.UUID, uuid.UUID | None]:
+async def acting_for(request: Request, *, item_code: str | None = None) -> tuple[uuid.UUID, uuid.UUID, uuid.UUID | None]:
     """(principal, actor, delegation id) of a request. The hook for agents acting on behalf: with an
     `X-On-Behalf-Of: <delegation id>` header, `app.agents.service.resolve_on_behalf(actor=, delegation_id=,
     scope="appointments")` must return (principal_id, delegation_id) or raise."""
@@ -40,11 +40,21 @@ async def acting_for(request: Request) -> tuple[uuid.UUID, uuid.UUID, uuid.UUID 
         except ModuleNotFoundError:
             raise ValidationFailed.field("X-On-Behalf-Of", "代办功能暂未开放", code="ON_BEHALF_UNSUPPORTED") from None
         principal_id, delegation_id = await agents.resolve_on_behalf(actor=account, delegation_id=header,
-                                                                     scope="appointments")
+                                                                     scope="appointments", item_code=item_code)
         return uuid.UUID(str(principal_id)), account.id, uuid.UUID(str(delegation_id))
     if account.role == Role.AGENT:
         raise Forbidden("代办员请通过 X-On-Behalf-Of 指定被代办人", code="ON_BEHALF_REQUIRED")
     return account.id, account.id, None
+
+
+async def viewer_id(request: Request) -> uuid.UUID:
+    """Whose appointments a request reads or changes: an agent only those of a principal under a live
+    delegation (`X-On-Behalf-Of`), so a revoked delegation stops the agent on the next request."""
+    account = current_account(request)
+    if request.headers.get("x-on-behalf-of", "").strip() or account.role == Role.AGENT:
+        principal_id, _, _ = await acting_for(request)
+        return principal_id
+    return account.id
 
 
 def _window_names(hall, group: str) -> list[str]:
@@ -102,7 +112,7 @@ async def book(request: Request, body: BookIn):
     key = request.headers.get("idempotency-key", "").strip() or None
     if key is not None and not _IDEM.match(key):
         raise ValidationFailed.field("Idempotency-Key", "应为 8–64 位字母、数字或 ._:-")
-    principal_id, actor_id, delegation_id = await acting_for(request)
+    principal_id, actor_id, delegation_id = await acting_for(request, item_code=body.item_code)
     appt, created = await service.book(principal_id=principal_id, actor_id=actor_id, hall_id=body.hall_id,
                                        item_code=body.item_code, slot_id=body.slot_id, idempotency_key=key,
                                        delegation_id=delegation_id)
@@ -116,7 +126,7 @@ async def book(request: Request, body: BookIn):
 async def my_appointments(request: Request, query: AppointmentListQuery):
     from app.catalog import service as catalog
 
-    rows, cursor = await service.list_appointments(account_id=current_account(request).id, status=query.status,
+    rows, cursor = await service.list_appointments(account_id=await viewer_id(request), status=query.status,
                                                    cursor=query.cursor, limit=query.limit)
     halls = {h.id: h for h in await catalog.halls_by_codes()} if rows else {}
     return AppointmentList(items=[await appointment_out(a, halls=halls) for a in rows], next_cursor=cursor)
@@ -126,7 +136,7 @@ async def my_appointments(request: Request, query: AppointmentListQuery):
 @endpoint(response=AppointmentOut, summary="预约详情（含预约凭证二维码与需携带材料）", tag="appointments",
           auth=require(), errors=(404,))
 async def appointment_detail(request: Request, appointment_id: uuid.UUID):
-    appt = await service.get_appointment(appointment_id=appointment_id, account_id=current_account(request).id)
+    appt = await service.get_appointment(appointment_id=appointment_id, account_id=await viewer_id(request))
     return await appointment_out(appt, detail=True)
 
 
@@ -135,7 +145,7 @@ async def appointment_detail(request: Request, appointment_id: uuid.UUID):
 async def ticket_png(request: Request, appointment_id: uuid.UUID):
     from app.core.errors import Conflict
 
-    appt = await service.get_appointment(appointment_id=appointment_id, account_id=current_account(request).id)
+    appt = await service.get_appointment(appointment_id=appointment_id, account_id=await viewer_id(request))
     if appt.status != AppointmentStatus.BOOKED:
         raise Conflict("该预约当前没有有效凭证", code="NO_TICKET")
     payload = tickets.sign(appointment_id=appt.id, issued_at=appt.created_at)
@@ -146,7 +156,11 @@ async def ticket_png(request: Request, appointment_id: uuid.UUID):
 @endpoint(response=AppointmentOut, summary="取消预约（开始前 1 小时截止）", tag="appointments", auth=require(),
           errors=(404, 409))
 async def cancel(request: Request, appointment_id: uuid.UUID):
-    appt = await service.cancel(appointment_id=appointment_id, account_id=current_account(request).id)
+    account_id = await viewer_id(request)
+    if account_id != current_account(request).id:  # on behalf: the delegation must cover the item
+        appt = await service.get_appointment(appointment_id=appointment_id, account_id=account_id)
+        await acting_for(request, item_code=appt.item_code)
+    appt = await service.cancel(appointment_id=appointment_id, account_id=account_id)
     return await appointment_out(appt)
 
 
@@ -157,7 +171,7 @@ async def cancel(request: Request, appointment_id: uuid.UUID):
 @endpoint(body=WaitlistIn, response=WaitlistOut, status=201, summary="加入候补（时段约满时）", tag="appointments",
           auth=require(*BOOKERS), errors=(400, 404, 409))
 async def join_waitlist(request: Request, hall_id: uuid.UUID, slot_id: uuid.UUID, body: WaitlistIn):
-    principal_id, actor_id, delegation_id = await acting_for(request)
+    principal_id, actor_id, delegation_id = await acting_for(request, item_code=body.item_code)
     entry, pos = await service.join_waitlist(principal_id=principal_id, actor_id=actor_id, hall_id=hall_id,
                                              slot_id=slot_id, item_code=body.item_code, delegation_id=delegation_id)
     return WaitlistOut.of(entry, pos)
@@ -166,7 +180,7 @@ async def join_waitlist(request: Request, hall_id: uuid.UUID, slot_id: uuid.UUID
 @bp.get("/waitlist")
 @endpoint(response=WaitlistList, summary="我的候补", tag="appointments", auth=require())
 async def my_waitlist(request: Request):
-    rows = await service.list_waitlist(account_id=current_account(request).id)
+    rows = await service.list_waitlist(account_id=await viewer_id(request))
     return WaitlistList(items=[WaitlistOut.of(e, await service.waitlist_position(entry=e)) for e in rows])
 
 
@@ -174,14 +188,14 @@ async def my_waitlist(request: Request):
 @endpoint(response=AppointmentOut, status=201, summary="确认候补保留的名额", tag="appointments", auth=require(),
           errors=(404, 409))
 async def confirm_waitlist(request: Request, entry_id: uuid.UUID):
-    appt = await service.confirm_offer(entry_id=entry_id, account_id=current_account(request).id)
+    appt = await service.confirm_offer(entry_id=entry_id, account_id=await viewer_id(request))
     return await appointment_out(appt)
 
 
 @bp.post("/waitlist/<entry_id:uuid>/cancel")
 @endpoint(response=WaitlistOut, summary="退出候补", tag="appointments", auth=require(), errors=(404, 409))
 async def leave_waitlist(request: Request, entry_id: uuid.UUID):
-    entry = await service.leave_waitlist(entry_id=entry_id, account_id=current_account(request).id)
+    entry = await service.leave_waitlist(entry_id=entry_id, account_id=await viewer_id(request))
     return WaitlistOut.of(entry)
 
 
@@ -248,3 +262,9 @@ async def generate(request: Request, hall_id: uuid.UUID):
 
     await catalog.get_hall(hall_id=hall_id)
     return GenerateOut(**await service.generate_slots(hall_id=hall_id))
+
+
+from app.agents.docs import on_behalf_header  # noqa: E402
+
+on_behalf_header(book, cancel, join_waitlist, my_appointments, appointment_detail, ticket_png, my_waitlist,
+                 confirm_waitlist, leave_waitlist)

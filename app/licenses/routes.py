@@ -31,7 +31,23 @@ well_known = Blueprint("licenses_well_known", url_prefix="/.well-known")
 well_known.ctx.api_prefix = False
 blueprints = [bp, wallet_bp, admin_bp, well_known]
 
-HOLDER = require(*PERSON_ROLES)
+def _holder_only():
+    """The holder in person: licences are never shown under `X-On-Behalf-Of` (an agent may only reference
+    the principal's licence as an application material, checked at submit)."""
+    base = require(*PERSON_ROLES)
+
+    async def check(request: Request) -> None:
+        if request.headers.get("x-on-behalf-of"):
+            from app.core.errors import Forbidden
+
+            raise Forbidden("电子证照仅限本人查看，不能代办", code="ON_BEHALF_NOT_ALLOWED")
+        await base(request)
+
+    check.roles = base.roles  # type: ignore[attr-defined]
+    return check
+
+
+HOLDER = _holder_only()
 ISSUERS = require(Role.ADMIN, Role.REVIEWER)
 
 

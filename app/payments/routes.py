@@ -47,12 +47,26 @@ async def _out(order, *, for_payer: bool) -> PaymentOut:
     return PaymentOut.of(order, refunds=await service.list_refunds(payment_id=order.id), request_payment=params)
 
 
+async def _acting(request: Request, *, application_id: uuid.UUID | None = None):
+    """Who pays (the principal) and who acts (an agent under `X-On-Behalf-Of`, or the payer): the
+    delegation must cover the case's item."""
+    from app.agents import service as agents
+    from app.applications import service as applications
+
+    acting = await agents.on_behalf(request)
+    if acting.on_behalf and application_id is not None:
+        case = await applications.get_own(application_id=application_id, applicant_id=acting.principal.id)
+        agents.check_scope(acting, case.item_code)
+    return acting
+
+
 @bp.post("/payments")
 @endpoint(body=PaymentIn, response=PaymentOut, status=201, summary="为办件缴费下单（微信支付）", tag="payments",
           auth=require(), errors=(404, 409, 502))
 async def create_payment(request: Request, body: PaymentIn):
-    account = current_account(request)
-    order = await service.create_order(account_id=account.id, actor_id=account.id, openid=account.openid,
+    acting = await _acting(request, application_id=body.application_id)
+    account = acting.actor
+    order = await service.create_order(account_id=acting.principal.id, actor_id=account.id, openid=account.openid,
                                        application_id=body.application_id, channel=body.channel,
                                        idempotency_key=_idempotency_key(request))
     return await _out(order, for_payer=True)
@@ -64,11 +78,16 @@ async def create_payment(request: Request, body: PaymentIn):
 async def get_payment(request: Request, payment_id: uuid.UUID):
     account = current_account(request)
     staff = account.role in STAFF_VIEWERS
-    order = await service.get_payment(payment_id=payment_id, account_id=None if staff else account.id)
+    if request.headers.get("x-on-behalf-of") or account.role == Role.AGENT:
+        acting = await _acting(request)
+        order = await service.get_payment(payment_id=payment_id, account_id=acting.principal.id)
+        await _acting(request, application_id=order.application_id)
+    else:
+        order = await service.get_payment(payment_id=payment_id, account_id=None if staff else account.id)
     if order.state == PaymentState.CREATED or any(
             r.state == RefundState.PROCESSING for r in await service.list_refunds(payment_id=order.id)):
         order = await service.sync_with_wechat(order=order)
-    return await _out(order, for_payer=order.payer_account_id == account.id)
+    return await _out(order, for_payer=account.id in (order.payer_account_id, order.actor_account_id))
 
 
 @bp.post("/payments/<payment_id:uuid>/refund")
@@ -136,3 +155,7 @@ for _handler in (create_payment, refund_payment):  # documented: phones may retr
     OperationStore()[_handler].parameter(
         "Idempotency-Key", Schema(type="string", maxLength=64, pattern="^[\\x21-\\x7e]{1,64}$"), "header",
         required=False, description="幂等键：相同的键与相同的请求体返回同一结果")
+
+from app.agents.docs import on_behalf_header  # noqa: E402
+
+on_behalf_header(create_payment, get_payment)

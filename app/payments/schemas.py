@@ -64,6 +64,8 @@ class PaymentOut(BaseModel):
     nontax_code: str
     description: str
     out_trade_no: str
+    payer_account_id: str = Field(description="缴费人（办件申请人）")
+    actor_account_id: str = Field(description="下单人（本人或代办员）")
     state: Literal["created", "paid", "refunded", "closed", "failed"]
     needs_refund: bool
     transaction_id: str | None = None
@@ -81,7 +83,9 @@ class PaymentOut(BaseModel):
         open_native = o.state.value == "created" and o.code_url
         return cls(id=str(o.id), application_id=str(o.application_id), channel=o.channel, amount_fen=o.amount_fen,
                    refunded_fen=o.refunded_fen, nontax_code=o.nontax_code, description=o.description,
-                   out_trade_no=o.out_trade_no, state=o.state.value, needs_refund=o.needs_refund,
+                   out_trade_no=o.out_trade_no,
+                   payer_account_id=str(o.payer_account_id), actor_account_id=str(o.actor_account_id),
+                   state=o.state.value, needs_refund=o.needs_refund,
                    transaction_id=o.transaction_id, created_at=o.created_at, expires_at=o.expires_at,
                    paid_at=o.paid_at, closed_at=o.closed_at,
                    request_payment=RequestPayment(**request_payment) if request_payment else None,

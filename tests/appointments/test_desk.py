@@ -145,7 +145,7 @@ class TestOnBehalfHook:
         agent = await make_account("agent")
         delegation_id = uuid.uuid4()
 
-        async def resolve_on_behalf(*, actor, delegation_id: str, scope: str):
+        async def resolve_on_behalf(*, actor, delegation_id: str, scope: str, item_code=None):
             assert actor.id == agent.id and scope == "appointments"
             return world.alice.id, delegation_id
 
@@ -158,9 +158,13 @@ class TestOnBehalfHook:
         assert r.json()["principal_id"] == str(world.alice.id) and r.json()["actor_id"] == str(agent.id)
         assert r.json()["delegation_id"] == str(delegation_id)
         # both the resident and the agent see it; nobody else does
-        for who, code in ((world.alice, 200), (agent, 200), (world.bob, 404)):
-            r2 = await client.get(f"/api/v1/appointments/{r.json()['id']}", headers=await auth_headers(who))
+        on_behalf = {"X-On-Behalf-Of": str(delegation_id)}
+        for who, extra, code in ((world.alice, {}, 200), (agent, on_behalf, 200), (world.bob, {}, 404)):
+            r2 = await client.get(f"/api/v1/appointments/{r.json()['id']}",
+                                  headers={**await auth_headers(who), **extra})
             assert r2.status_code == code
+        r2 = await client.get(f"/api/v1/appointments/{r.json()['id']}", headers=await auth_headers(agent))
+        assert r2.status_code == 403 and r2.json()["error"]["code"] == "ON_BEHALF_REQUIRED"
 
     async def test_header_without_agents_module_is_422(self, client, world):
         import importlib.util

@@ -165,3 +165,11 @@ async def cancel(*, appointment_id: uuid.UUID, account_id: uuid.UUID) -> Appoint
     await waitlist.after_offer_or_release(slot_id=appt.slot_id, offered=offered)
     await appt.refresh_from_db()
     return appt
+
+
+async def booked_on(*, principal_ids: list[uuid.UUID], day) -> list[Appointment]:
+    """Live bookings of these people on `day`, earliest first (an agent's 今日预约)."""
+    if not principal_ids:
+        return []
+    return await Appointment.filter(principal_id__in=principal_ids, day=day,
+                                    status=AppointmentStatus.BOOKED).order_by("starts_at")
