@@ -151,11 +151,16 @@ async def submit(*, application_id: uuid.UUID, applicant_id: uuid.UUID,
     data = {"materials": app.materials}
     if resubmit:
         data["corrections"] = app.corrections
-    return await workflow.transition(
+    app = await workflow.transition(
         app, action="submit", event_action="resubmit" if resubmit else "submit", actor_id=actor_id,
         on_behalf_of=_behalf(actor_id, applicant_id), data=data,
         changes={"submitted_at": clock.now(), "accept_deadline": accept_deadline, "deadline": accept_deadline,
                  "materials": app.materials})
+    if item.smart_approval:
+        from app.applications import smart
+
+        app = await smart.try_auto_approve(app=app, item=item)
+    return app
 
 
 async def withdraw(*, application_id: uuid.UUID, applicant_id: uuid.UUID, actor_id: uuid.UUID | None = None,
