@@ -87,6 +87,14 @@ async def create(*, applicant_id: uuid.UUID, actor_id: uuid.UUID | None = None, 
     return group_id, created
 
 
+async def get_by_id(*, application_id: uuid.UUID) -> Application:
+    """Any application by id (for other domains' own checks; 404 when unknown)."""
+    app = await Application.get_or_none(id=application_id)
+    if app is None:
+        raise NotFound("办件不存在", code="APPLICATION_NOT_FOUND")
+    return app
+
+
 async def get_own(*, application_id: uuid.UUID, applicant_id: uuid.UUID) -> Application:
     """The applicant's own application (404 for anyone else's)."""
     app = await Application.get_or_none(id=application_id, applicant_id=applicant_id)
@@ -336,9 +344,24 @@ async def on_payment_paid(*, application_id: uuid.UUID, payment_id: str) -> Appl
     return app
 
 
+async def add_event(*, application_id: uuid.UUID, action: str, note: str = "", data: dict | None = None,
+                    actor_id: uuid.UUID | None = None) -> None:
+    """A timeline event from another domain (寄递 steps): the state does not change, nobody is notified
+    here (the calling domain sends its own message)."""
+    app = await Application.get_or_none(id=application_id)
+    if app is None:
+        raise NotFound("办件不存在", code="APPLICATION_NOT_FOUND")
+    await workflow.record_event(app, action=action, actor_id=actor_id, note=note, data=data)
+
+
 async def issue_results(*, app: Application) -> list[str]:
-    """What completion issues: the item's licence for an approved case (ids of issued licences)."""
+    """What completion issues: the item's licence for an approved case (ids of issued licences) and,
+    for a deliverable item, the delivery of the result (hall pickup or mail, 寄递)."""
+    from app.delivery import service as delivery
+
     item = await catalog.get_item_by_id(item_id=app.item_id)
+    if item.deliverable:
+        await delivery.dispatch(application_id=app.id)
     if not item.produces_license_type:
         return []
     fields = {k: v for k, v in (app.form or {}).items() if isinstance(v, (str, int, float))}

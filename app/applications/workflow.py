@@ -32,7 +32,8 @@ ACTION_LABELS = {
     "created": "创建草稿", "submit": "提交申请", "resubmit": "补正后重新提交", "withdraw": "撤回申请",
     "accept": "已受理", "deem_accept": "依法视为受理", "request_correction": "一次性告知补正",
     "not_accept": "不予受理", "approve": "审批通过", "reject": "不予批准", "complete": "办结",
-    "payment_paid": "缴费成功", "smart_referred": "转人工审核",
+    "payment_paid": "缴费成功", "smart_referred": "转人工审核", "delivery_chosen": "选择取件方式",
+    "delivery": "寄递进度",
 }
 
 # States whose clock runs (urgency applies).
