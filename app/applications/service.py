@@ -369,3 +369,37 @@ async def issue_results(*, app: Application) -> list[str]:
         application_id=app.id, license_type=item.produces_license_type, holder_account_id=app.applicant_id,
         fields=fields, issuer_department=item.department)
     return [str(licence.id)]
+
+
+# ---------------------------------------------------------------- aggregates for statistics
+
+async def status_counts() -> dict[str, dict]:
+    """Applications (drafts excluded) by status, and by department then status."""
+    by_status: dict[str, int] = {}
+    by_department: dict[str, dict[str, int]] = {}
+    rows = await Application.exclude(status=Status.DRAFT).values_list("department", "status")
+    for department, status in rows:
+        status = Status(status).value
+        by_status[status] = by_status.get(status, 0) + 1
+        dept = by_department.setdefault(department, {})
+        dept[status] = dept.get(status, 0) + 1
+    return {"by_status": by_status, "by_department": by_department}
+
+
+async def overdue_count(*, today=None) -> int:
+    """Open cases (submitted, accepted, approved) past their deadline."""
+    today = today or clock.today()
+    return await Application.filter(status__in=list(workflow.OPEN_STATES), deadline__lt=today).count()
+
+
+async def completed_processing_days() -> list[int]:
+    """Working days from acceptance to completion of every completed case that was accepted."""
+    from app.core.clock import SHANGHAI
+
+    days = []
+    for accepted_at, completed_at in await Application.filter(
+            status=Status.COMPLETED, accepted_at__isnull=False, completed_at__isnull=False
+    ).values_list("accepted_at", "completed_at"):
+        days.append(await calendar.workdays_between(start=accepted_at.astimezone(SHANGHAI).date(),
+                                                    end=completed_at.astimezone(SHANGHAI).date()))
+    return days
