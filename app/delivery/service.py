@@ -117,14 +117,17 @@ async def choose(*, application_id: uuid.UUID, applicant_id: uuid.UUID, method: 
     return delivery
 
 
-async def dispatch(*, application_id: uuid.UUID) -> Delivery:
+async def dispatch(*, application_id: uuid.UUID) -> Delivery | None:
     """At completion: the result goes out the chosen way (hall pickup at the item's first hall when
-    the applicant chose nothing). Idempotent."""
+    the applicant chose nothing; nothing when the item names no hall either). Idempotent."""
     delivery = await Delivery.get_or_none(application_id=application_id)
     if delivery is None:
         app = await applications.get_by_id(application_id=application_id)
         item = await catalog.get_item_by_id(item_id=app.item_id)
-        hall = await _pickup_hall(item, None)
+        halls = await catalog.item_halls(item_id=item.id)
+        if not halls:
+            return None
+        hall = halls[0]
         delivery = await Delivery.create(application_id=app.id, applicant_id=app.applicant_id,
                                          item_name=app.item_name, method=Method.PICKUP, hall_id=hall.id,
                                          hall_name=hall.name)

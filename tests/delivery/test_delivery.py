@@ -136,6 +136,11 @@ class TestDispatchAndTracking:
         done = await completed(api, alice, plain, reviewer)
         assert not await Delivery.exists(application_id=done["id"])
 
+    async def test_deliverable_item_without_a_hall_completes_without_a_delivery(self, api, cal, alice, reviewer):
+        hall_less = await make_application_item(deliverable=True)
+        done = await completed(api, alice, hall_less, reviewer)
+        assert done["status"] == "completed" and not await Delivery.exists(application_id=done["id"])
+
     async def test_unknown_tracking_number_is_404(self, api, item):
         r = await api.client.post("/courier-sim/dev/advance", json={"tracking_no": "SIM000"})
         assert r.status_code == 404
