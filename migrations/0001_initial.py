@@ -3,6 +3,7 @@ from tortoise.migrations import operations as ops
 from app.agents.models import ConsentMethod
 from app.applications.models import Status
 from app.appointments.models import AppointmentStatus, SlotStatus, WaitlistStatus
+from app.delivery.models import DeliveryStatus, Method
 from app.identity.models import AccountStatus, Role
 from app.licenses.models import HolderKind, LicenceStatus
 from app.payments.models import PaymentState, RefundState
@@ -211,6 +212,44 @@ class Migration(migrations.Migration):
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
             ],
             options={'table': 'delegation', 'app': 'models', 'pk_attr': 'id', 'table_description': "A resident's consent that one agent may act for them, within a scope, until a date."},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='Delivery',
+            fields=[
+                ('id', fields.UUIDField(primary_key=True, default=uuid4, unique=True, db_index=True)),
+                ('application_id', fields.UUIDField(unique=True)),
+                ('applicant_id', fields.UUIDField(db_index=True)),
+                ('item_name', fields.CharField(max_length=128)),
+                ('method', fields.CharEnumField(description='PICKUP: pickup\nMAIL: mail', enum_type=Method, max_length=8)),
+                ('status', fields.CharEnumField(default=DeliveryStatus.PENDING, db_index=True, description='PENDING: pending\nREADY: ready\nPICKED_UP: picked_up\nSHIPPED: shipped\nCOLLECTED: collected\nIN_TRANSIT: in_transit\nOUT_FOR_DELIVERY: out_for_delivery\nDELIVERED: delivered', enum_type=DeliveryStatus, max_length=20)),
+                ('hall_id', fields.UUIDField(null=True)),
+                ('hall_name', fields.CharField(default='', max_length=128)),
+                ('pickup_code', fields.CharField(null=True, db_index=True, max_length=8)),
+                ('recipient_enc', fields.TextField(default='', unique=False)),
+                ('phone_enc', fields.TextField(default='', unique=False)),
+                ('region_code', fields.CharField(null=True, max_length=12)),
+                ('detail_enc', fields.TextField(default='', unique=False)),
+                ('courier', fields.CharField(null=True, max_length=16)),
+                ('tracking_no', fields.CharField(null=True, unique=True, max_length=32)),
+                ('dispatched_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('finished_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+                ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
+            ],
+            options={'table': 'delivery', 'app': 'models', 'pk_attr': 'id', 'table_description': "How one application's result is delivered, hall pickup or mail, and where it is now."},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='DeliveryEvent',
+            fields=[
+                ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('delivery', fields.ForeignKeyField('models.Delivery', source_field='delivery_id', db_constraint=True, to_field='id', related_name='events', on_delete=OnDelete.CASCADE)),
+                ('status', fields.CharField(max_length=20)),
+                ('note', fields.CharField(default='', max_length=200)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'delivery_event', 'app': 'models', 'pk_attr': 'id', 'table_description': "One status of a delivery, with when it happened and the courier's or the hall's note."},
             bases=['Model'],
         ),
         ops.CreateModel(

@@ -88,6 +88,14 @@ async def create(*, applicant_id: uuid.UUID, actor_id: uuid.UUID | None = None, 
     return group_id, created
 
 
+async def get_by_id(*, application_id: uuid.UUID) -> Application:
+    """Any application by id (for other domains' own checks; 404 when unknown)."""
+    app = await Application.get_or_none(id=application_id)
+    if app is None:
+        raise NotFound("办件不存在", code="APPLICATION_NOT_FOUND")
+    return app
+
+
 async def get_own(*, application_id: uuid.UUID, applicant_id: uuid.UUID) -> Application:
     """The applicant's own application (404 for anyone else's)."""
     app = await Application.get_or_none(id=application_id, applicant_id=applicant_id)
@@ -160,11 +168,16 @@ async def submit(*, application_id: uuid.UUID, applicant_id: uuid.UUID,
     data = {"materials": app.materials}
     if resubmit:
         data["corrections"] = app.corrections
-    return await workflow.transition(
+    app = await workflow.transition(
         app, action="submit", event_action="resubmit" if resubmit else "submit", actor_id=actor_id,
         on_behalf_of=_behalf(actor_id, applicant_id), data=data,
         changes={"submitted_at": clock.now(), "accept_deadline": accept_deadline, "deadline": accept_deadline,
                  "materials": app.materials})
+    if item.smart_approval:
+        from app.applications import smart
+
+        app = await smart.try_auto_approve(app=app, item=item)
+    return app
 
 
 async def withdraw(*, application_id: uuid.UUID, applicant_id: uuid.UUID, actor_id: uuid.UUID | None = None,
@@ -340,9 +353,24 @@ async def on_payment_paid(*, application_id: uuid.UUID, payment_id: str) -> Appl
     return app
 
 
+async def add_event(*, application_id: uuid.UUID, action: str, note: str = "", data: dict | None = None,
+                    actor_id: uuid.UUID | None = None) -> None:
+    """A timeline event from another domain (寄递 steps): the state does not change, nobody is notified
+    here (the calling domain sends its own message)."""
+    app = await Application.get_or_none(id=application_id)
+    if app is None:
+        raise NotFound("办件不存在", code="APPLICATION_NOT_FOUND")
+    await workflow.record_event(app, action=action, actor_id=actor_id, note=note, data=data)
+
+
 async def issue_results(*, app: Application) -> list[str]:
-    """What completion issues: the item's licence for an approved case (ids of issued licences)."""
+    """What completion issues: the item's licence for an approved case (ids of issued licences) and,
+    for a deliverable item, the delivery of the result (hall pickup or mail, 寄递)."""
+    from app.delivery import service as delivery
+
     item = await catalog.get_item_by_id(item_id=app.item_id)
+    if item.deliverable:
+        await delivery.dispatch(application_id=app.id)
     if not item.produces_license_type:
         return []
     fields = {k: v for k, v in (app.form or {}).items() if isinstance(v, (str, int, float))}
@@ -409,3 +437,36 @@ async def reassign_agent(*, application_id: uuid.UUID, from_agent_id: uuid.UUID,
 async def release_agent(*, applicant_id: uuid.UUID, agent_id: uuid.UUID) -> int:
     """The agent no longer handles the applicant's cases (consent withdrawn): they stay with the applicant."""
     return await Application.filter(applicant_id=applicant_id, agent_id=agent_id).update(agent_id=None)
+
+# ---------------------------------------------------------------- aggregates for statistics
+
+async def status_counts() -> dict[str, dict]:
+    """Applications (drafts excluded) by status, and by department then status."""
+    by_status: dict[str, int] = {}
+    by_department: dict[str, dict[str, int]] = {}
+    rows = await Application.exclude(status=Status.DRAFT).values_list("department", "status")
+    for department, status in rows:
+        status = Status(status).value
+        by_status[status] = by_status.get(status, 0) + 1
+        dept = by_department.setdefault(department, {})
+        dept[status] = dept.get(status, 0) + 1
+    return {"by_status": by_status, "by_department": by_department}
+
+
+async def overdue_count(*, today=None) -> int:
+    """Open cases (submitted, accepted, approved) past their deadline."""
+    today = today or clock.today()
+    return await Application.filter(status__in=list(workflow.OPEN_STATES), deadline__lt=today).count()
+
+
+async def completed_processing_days() -> list[int]:
+    """Working days from acceptance to completion of every completed case that was accepted."""
+    from app.core.clock import SHANGHAI
+
+    days = []
+    for accepted_at, completed_at in await Application.filter(
+            status=Status.COMPLETED, accepted_at__isnull=False, completed_at__isnull=False
+    ).values_list("accepted_at", "completed_at"):
+        days.append(await calendar.workdays_between(start=accepted_at.astimezone(SHANGHAI).date(),
+                                                    end=completed_at.astimezone(SHANGHAI).date()))
+    return days

@@ -33,6 +33,7 @@ ACTION_LABELS = {
     "accept": "已受理", "deem_accept": "依法视为受理", "request_correction": "一次性告知补正",
     "not_accept": "不予受理", "approve": "审批通过", "reject": "不予批准", "complete": "办结",
     "payment_paid": "缴费成功", "agent_update": "代办员修改材料", "handover": "代办员变更",
+    "smart_referred": "转人工审核", "delivery_chosen": "选择取件方式", "delivery": "寄递进度",
 }
 
 # States whose clock runs (urgency applies).

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from sanic import Blueprint, HTTPResponse, Request
 
+from app.agents import service as agents
 from app.appointments import service, tickets
 from app.appointments.models import AppointmentStatus
 from app.appointments.policy import policy

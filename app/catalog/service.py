@@ -462,3 +462,18 @@ async def halls_by_codes(*, codes: list[str] | None = None) -> list[Hall]:
     """Every hall (or those with the given codes), by code."""
     qs = Hall.all() if codes is None else Hall.filter(code__in=codes)
     return await qs.order_by("code")
+
+
+async def item_halls(*, item_id: str | uuid.UUID) -> list[Hall]:
+    """The halls that handle an item, by code."""
+    return await Hall.filter(items__id=item_id).order_by("code")
+
+
+async def online_share_by_level() -> dict[str, dict[str, int]]:
+    """Published items per level: {level: {"total": n, "online": items with online depth ≥ 3}}."""
+    out: dict[str, dict[str, int]] = {}
+    for level, depth in await ServiceItem.filter(published=True).values_list("level", "online_depth"):
+        entry = out.setdefault(level, {"total": 0, "online": 0})
+        entry["total"] += 1
+        entry["online"] += int(depth >= 3)
+    return out

@@ -54,6 +54,7 @@ class Settings(BaseSettings):
     wechat_simulator: bool | None = Field(None, alias="WECHAT_SIMULATOR")
 
     sms_provider: str = Field("sim", alias="SMS_PROVIDER")  # sim (simulator inbox) or a real provider
+    courier: str = Field("sim", alias="COURIER")  # 寄递: sim (simulated courier) or a real courier's adapter
 
     # WeChat Pay API v3. Empty in the embedded/test mode means "the simulator's generated keys".
     wechatpay_mchid: str = Field("", alias="WECHATPAY_MCHID")

@@ -223,3 +223,28 @@ async def rate_answer(*, consultation_id: uuid.UUID, applicant_id: uuid.UUID, sc
     if not updated:
         raise Conflict("已评价过", code="EVALUATION_EXISTS")
     return await Consultation.get(id=row.id)
+
+
+# ---------------------------------------------------------------- aggregates for statistics
+
+async def rating_counts() -> dict[int, int]:
+    """Initial ratings (one per case) by score 1–5."""
+    from app.feedback.models import Evaluation
+
+    counts = {score: 0 for score in range(1, 6)}
+    for score in await Evaluation.filter(kind="initial").values_list("score", flat=True):
+        counts[int(score)] = counts.get(int(score), 0) + 1
+    return counts
+
+
+async def rectification_counts(*, today=None) -> dict[str, int]:
+    """Rectification cases: open, responded, and open past their deadline (overdue)."""
+    from app.feedback.models import Rectification
+
+    today = today or clock.today()
+    out = {"open": 0, "responded": 0, "overdue": 0}
+    for status, deadline in await Rectification.all().values_list("status", "deadline"):
+        out[status] = out.get(status, 0) + 1
+        if status == "open" and deadline < today:
+            out["overdue"] += 1
+    return out

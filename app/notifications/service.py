@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextvars
 import uuid
+from contextlib import contextmanager
 from datetime import timedelta
+from typing import Iterator
 
 from tortoise.expressions import Q
 
@@ -24,10 +27,26 @@ def send_lease() -> int:
     return runtime.settings().notify_send_lease
 
 
+_inbox_only: contextvars.ContextVar[bool] = contextvars.ContextVar("notifications_inbox_only", default=False)
+
+
+@contextmanager
+def inbox_only() -> Iterator[None]:
+    """Inside this block notify() writes inbox messages but queues no WeChat message (seeded demo
+    history: nobody is waiting for those, and the seed command has no simulator to send to)."""
+    token = _inbox_only.set(True)
+    try:
+        yield
+    finally:
+        _inbox_only.reset(token)
+
+
 async def notify(*, account_id: uuid.UUID | str, kind: str, title: str, body: str, link: str = "",
                  ref: str = "", wechat: dict | None = None) -> Message:
     """Write an inbox message; when `wechat` ({"template", "data", "page"}) is given, queue the
     subscribe message too — after the caller's transaction commits, so the worker finds the row."""
+    if _inbox_only.get():
+        wechat = None
     message = await Message.create(account_id=account_id, kind=kind, title=title[:64], body=body,
                                    link=link, ref=ref, wechat=wechat)
     if wechat:

@@ -9,6 +9,7 @@ TEMPLATES = {
     "licence": "SJT-TPL-LICENCE",  # thing1 证照名称 · phrase2 状态 · time3 时间 · thing4 说明
     "payment": "SJT-TPL-PAYMENT",  # thing1 事项 · amount2 金额 · phrase3 状态 · time4 时间
     "delegation": "SJT-TPL-DELEGATION",  # thing1 代办员 · phrase2 状态 · time3 时间 · thing4 说明
+    "delivery": "SJT-TPL-DELIVERY",  # thing1 事项 · phrase2 寄递状态 · character_string3 运单号或取件码 · time4 时间 · thing5 说明
 }
 
 

@@ -9,6 +9,11 @@ SOCIAL_INSURANCE_LAW = "《中华人民共和国社会保险法》"
 BANK_ACCOUNT = text("本人社会保障卡金融账户或银行账号", "6217000123456789012", 30)
 
 
+def with_rules(schema: dict, *rules: dict) -> dict:
+    """The form schema plus the 秒批 rules (`x-rules`, read by app.applications.smart)."""
+    return {**schema, "x-rules": list(rules)}
+
+
 def person_form(title: str, required_extra: list[str], **extra: dict) -> dict:
     return form(title, ["name", "id_number", "phone", *required_extra],
                 name=text("姓名", "张三", 30), id_number=id_no(), phone=PHONE, **extra)
@@ -23,9 +28,10 @@ ITEMS = [
          legal_days=5, promised_days=0, online_depth=4, smart_approval=True,
          materials=[id_card(required=False, condition="已办理居民身份证的"),
                     mat("出生医学证明", required=False, license_type="birth_certificate", condition="新生儿参保")],
-         form_schema=person_form("城乡居民医保参保登记", ["insured_type"],
-                                 insured_type=choice("参保人员类别", ["新生儿", "学生儿童", "成年居民", "老年居民"]),
-                                 household_address=text("户籍或居住地址", "清徐县清源镇东关村 12 号", 200)),
+         form_schema=with_rules(person_form("城乡居民医保参保登记", ["insured_type"],
+                                            insured_type=choice("参保人员类别", ["新生儿", "学生儿童", "成年居民", "老年居民"]),
+                                            household_address=text("户籍或居住地址", "清徐县清源镇东关村 12 号", 200)),
+                                {"rule": "region_in", "field": "id_number", "regions": ["140121"]}),
          notes="新生儿出生后 90 日内参保缴费的，自出生之日起享受待遇。"),
     item("140000-20-0401", "社会保障卡申领", aliases=["社保卡办理", "社保卡申请", "电子社保卡", "sbk"], type="公共服务",
          department="人社", implementer="山西省人力资源和社会保障厅", level="province", region_code="140000",
@@ -74,9 +80,12 @@ ITEMS = [
          online_depth=4, smart_approval=True,
          materials=[mat("社会保障卡", license_type="social_security_card"),
                     mat("异地长期居住或工作证明", required=False, condition="备案类型为异地长期居住的")],
-         form_schema=person_form("跨省异地就医备案", ["filing_type", "province", "start_date"],
-                                 filing_type=choice("备案类型", ["异地长期居住", "临时外出就医", "异地转诊"]),
-                                 province=text("就医省份", "北京市", 20), start_date=date("备案开始日期", "2026-07-01"))),
+         form_schema=with_rules(person_form("跨省异地就医备案", ["filing_type", "province", "start_date"],
+                                            filing_type=choice("备案类型", ["异地长期居住", "临时外出就医", "异地转诊"]),
+                                            province=text("就医省份", "北京市", 20),
+                                            start_date=date("备案开始日期", "2026-07-01")),
+                                {"rule": "matches_applicant", "field": "id_number"},
+                                {"rule": "not_equal", "field": "province", "value": "山西省"})),
     item("140700-05-0403", "失业保险金申领", aliases=["失业金", "领取失业金", "syj"], type="行政给付",
          department="人社", implementer="晋中市人力资源和社会保障局", level="city", region_code="140700",
          topics=["employment", "social_security"],
@@ -92,7 +101,10 @@ ITEMS = [
          topics=["employment"], legal_basis="《就业服务与就业管理规定》（劳动和社会保障部令第28号）第六十一条",
          conditions="法定劳动年龄内、有劳动能力和就业要求的城乡劳动者。", legal_days=5, promised_days=0,
          online_depth=4, smart_approval=True, materials=[id_card()],
-         form_schema=person_form("就业创业证申领", ["status"], status=choice("就业状态", ["失业", "灵活就业", "自主创业"]))),
+         form_schema=with_rules(person_form("就业创业证申领", ["status"],
+                                            status=choice("就业状态", ["失业", "灵活就业", "自主创业"])),
+                                {"rule": "matches_applicant", "field": "id_number"},
+                                {"rule": "age_between", "field": "id_number", "min": 16, "max": 60})),
     item("140121-07-1001", "残疾人证办理", aliases=["残疾证", "办残疾证", "残疾人证新办", "cjz"], type="行政确认",
          department="残联", implementer="清徐县残疾人联合会", level="county", region_code="140121",
          topics=["disability"],
