@@ -23,6 +23,7 @@ const config = {
     licence: 'SJT-TPL-LICENCE',
     payment: 'SJT-TPL-PAYMENT',
     delegation: 'SJT-TPL-DELEGATION',
+    delivery: 'SJT-TPL-DELIVERY',
   },
   // 亮证: ask for a new code this many seconds before the current one expires.
   qrRefreshBeforeSeconds: 10,

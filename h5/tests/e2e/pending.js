@@ -8,7 +8,7 @@ export const ALL_ENDPOINTS_MERGED = true
 // branch `onbehalf`. Until then scenario (d) runs the delegation part and skips only the
 // on-behalf application, printing why. The probe notices the merge by itself; set this to true
 // after merging so that a broken on-behalf path fails instead of skipping.
-export const ON_BEHALF_MERGED = false
+export const ON_BEHALF_MERGED = true
 
 const norm = (p) => p.replace(/\{[^}]+\}/g, '{}')
 
