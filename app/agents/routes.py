@@ -13,6 +13,7 @@ from app.agents.schemas import (
     OfflinePending, OfflineVerifyIn, ScopeIn, ServicePointIn, ServicePointList, ServicePointOut,
     ServicePointQuery,
 )
+from app.core import ratelimit
 from app.core.api import endpoint
 from app.identity import service as identity
 from app.identity.auth import client_ip, current_account, require
@@ -20,6 +21,21 @@ from app.identity.models import Role
 
 bp = Blueprint("agents")
 PERSON = (Role.RESIDENT, Role.LEGAL_PERSON)
+_AGENT = require(Role.AGENT)
+# Guessing a resident's 6-digit SMS code: each pending consent allows few tries (service), and
+# these cap how many codes one address / one agent may try at all (counted before the role check).
+OFFLINE_VERIFY_IP_LIMIT, OFFLINE_VERIFY_ACCOUNT_LIMIT, OFFLINE_VERIFY_WINDOW = 30, 20, 600
+
+
+async def _offline_verify_auth(request: Request) -> None:
+    await ratelimit.hit(f"offline-verify:ip:{client_ip(request)}", limit=OFFLINE_VERIFY_IP_LIMIT,
+                        window=OFFLINE_VERIFY_WINDOW)
+    await _AGENT(request)
+    await ratelimit.hit(f"offline-verify:acct:{current_account(request).id}", limit=OFFLINE_VERIFY_ACCOUNT_LIMIT,
+                        window=OFFLINE_VERIFY_WINDOW)
+
+
+_offline_verify_auth.roles = _AGENT.roles  # type: ignore[attr-defined]
 
 
 async def _out(delegation) -> DelegationOut:
@@ -65,7 +81,7 @@ async def offline(request: Request, body: OfflineIn):
 
 @bp.post("/delegations/offline/<pending_id:str>/verify")
 @endpoint(body=OfflineVerifyIn, response=DelegationOut, status=201, summary="线下授权：核对居民短信验证码",
-          tag="agents", auth=require(Role.AGENT), errors=(404, 409))
+          tag="agents", auth=_offline_verify_auth, errors=(404, 409, 429))
 async def offline_verify(request: Request, pending_id: str, body: OfflineVerifyIn):
     return await _out(await service.verify_offline(agent=current_account(request), pending_id=pending_id,
                                                    code=body.code))

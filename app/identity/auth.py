@@ -9,15 +9,18 @@
   `request.ctx.claims` holds the token claims (`sid` = session family).
 - `get_owned(Model, account, id=...)` / `ensure_owner(row, account)`: another person's record is
   ALWAYS 404 (never 403: do not reveal that it exists). Filter by owner in the query itself.
-- `client_ip(request)`: the caller's address, for rate limits and audit: the hop our own proxies
-  saw (PROXIES_COUNT of them append X-Forwarded-For), never a value the client chose.
+- `client_ip(request)`: the caller's address, for rate limits and audit. ONE rule, Sanic's own:
+  PROXIES_COUNT (settings.proxies_count) proxies sit in front and each appends the peer it saw to
+  X-Forwarded-For, so the client is the PROXIES_COUNT-th entry from the right (`request.remote_addr`);
+  anything further left was chosen by the client and is ignored. PROXIES_COUNT=0 (clients connect
+  directly) ignores the header and uses the socket peer. The peer's own address is not consulted:
+  deployments must only let the proxies reach the API.
 - `PERSON_ROLES` (resident, legal person) for `require(*PERSON_ROLES)`.
 """
 
 from __future__ import annotations
 
 import copy
-import ipaddress
 import time
 from typing import Awaitable, Callable, Iterable
 
@@ -141,27 +144,11 @@ def current_account(request: Request) -> Account:
     return account
 
 
-def _internal(ip: str) -> bool:
-    try:
-        addr = ipaddress.ip_address(ip)
-    except ValueError:
-        return False
-    return addr.is_private or addr.is_loopback or addr.is_link_local
-
-
 def client_ip(request: Request) -> str:
-    """The caller's address. X-Forwarded-For is believed only from our own proxies (a private or
-    loopback peer), and then read from the right: the last hop that is not one of our proxies is
-    the client (entries further left are whatever the client claimed)."""
-    peer = request.ip or ""
-    forwarded = request.headers.get("x-forwarded-for", "")
-    if not forwarded or not _internal(peer):
-        return peer
-    hops = [h.strip() for h in forwarded.split(",") if h.strip()]
-    for hop in reversed(hops):
-        if not _internal(hop):
-            return hop
-    return hops[0] if hops else peer
+    """The caller's address: Sanic's `remote_addr` (the PROXIES_COUNT-th X-Forwarded-For entry from
+    the right, i.e. the peer our outermost proxy saw), else the socket peer. Entries further left are
+    whatever the client claimed and are never read; with PROXIES_COUNT=0 the header is ignored."""
+    return request.remote_addr or request.ip or ""
 
 
 PERSON_ROLES: tuple[Role, ...] = (Role.RESIDENT, Role.LEGAL_PERSON)

@@ -165,8 +165,11 @@ async def use_grant(request: Request, grant_id: uuid.UUID, query: GrantAccessQue
 
 @bp.post("/licenses/verify")
 @endpoint(body=VerifyIn, response=VerifyOut, summary="核验亮证码（窗口人员、已登记核验方）", tag="licenses",
-          auth=require(), errors=(403,))
+          auth=require(), errors=(403, 429))
 async def verify(request: Request, body: VerifyIn):
+    # A counter scans one code at a time: these only stop someone trying codes in bulk.
+    await hit(f"lic-verify:ip:{client_ip(request)}", limit=60, window=60)
+    await hit(f"lic-verify:acct:{current_account(request).id}", limit=30, window=60)
     return VerifyOut(**await verification_service.verify(payload=body.payload, verifier=current_account(request),
                                                          purpose=body.purpose, channel="api"))
 
