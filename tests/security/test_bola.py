@@ -173,6 +173,9 @@ NOT_FOR_THE_OWNER = {
     re.compile(r"^/api/v1/payments/\{payment_id\}/refund$"): "reviewer's refund (tests/payments)",
     re.compile(r"^/api/v1/licenses/granted/"): "the grantee (an account or the holder of the access code), "
                                                "not the holder (tests/licenses)",
+    # A fresh case has no delivery choice yet, so its owner also reads 404 DELIVERY_NOT_FOUND here;
+    # the owner's path is covered in tests/delivery.
+    re.compile(r"^/api/v1/applications/\{application_id\}/delivery$"): "owner reads 404 until a choice is made",
 }
 
 # Path parameters that are not owned records but bearer capabilities, with the reason.
