@@ -30,17 +30,22 @@ const reviewCase = (id, name, urgency, status, deadline) => ({
 })
 // Only what the real platform cannot show in a test run:
 // - review/applications EXISTS, but red/yellow urgency needs working days to pass (the server's clock);
-// - stats/overview is in DESIGN.md's API map but no branch implements it yet (stubbed only while missing).
+// - stats/overview over a day's worth of cases (fixed figures so the chart colours are known).
 const FIXTURES = [
   ['GET', 'review/applications', () => ({ next_cursor: null, items: [
     reviewCase('c1', '食品经营许可', 'normal', 'accepted', inDays(10)),
     reviewCase('c2', '企业设立登记', 'red', 'accepted', inDays(-1)),
     reviewCase('c3', '食品经营许可延续', 'yellow', 'submitted', inDays(1))] }), { always: true }],
-  ['GET', 'stats/overview', () => ({ total_applications: 1286, overdue: 7, satisfaction: { rate: 0.962,
-    distribution: [{ score: 5, count: 812 }, { score: 4, count: 121 }, { score: 3, count: 20 }, { score: 2, count: 9 }, { score: 1, count: 6 }] },
-    rectifications: { open: 3 },
-    online_rate: [{ level: 'province', rate: 0.93, target: 0.9 }, { level: 'city', rate: 0.84, target: 0.8 }, { level: 'county', rate: 0.76, target: 0.8 }],
-    volumes: [{ label: '11-19', count: 160 }, { label: '11-20', count: 212 }, { label: '11-21', count: 188 }, { label: '11-24', count: 240 }, { label: '11-25', count: 131 }] })],
+  ['GET', 'stats/overview', () => ({ as_of: '2026-11-25', overdue: 7,
+    online_by_level: [
+      { level: 'province', level_label: '省级', total: 100, online: 93, share: 0.93, target: 0.9, meets_target: true },
+      { level: 'city', level_label: '市级', total: 100, online: 84, share: 0.84, target: 0.8, meets_target: true },
+      { level: 'county', level_label: '县级', total: 100, online: 76, share: 0.76, target: 0.8, meets_target: false }],
+    applications_by_status: { submitted: 160, accepted: 212, approved: 188, completed: 640, needs_correction: 86 },
+    applications_by_department: [{ department: '市场监管', total: 540, by_status: {} }, { department: '人社', total: 420, by_status: {} }],
+    processing_time: { average_workdays: 4.2, completed_cases: 640 },
+    satisfaction: { ratings: 968, satisfied: 933, rate: 0.962, by_score: { 5: 812, 4: 121, 3: 20, 2: 9, 1: 6 } },
+    rectifications: { open: 3, overdue: 1, responded: 11 } }), { always: true }],
 ]
 
 async function stub(page) {
