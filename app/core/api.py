@@ -83,6 +83,8 @@ def parse_json(request: Request) -> Any:
 
 
 def validate_body(request: Request, model: type[BaseModel]) -> BaseModel:
+    if request.body and b"\\u0000" in request.body:  # PostgreSQL text cannot hold NUL: refuse it up front
+        raise ValidationFailed.field("body", "内容不能包含空字符（\\u0000）")
     data = parse_json(request)
     if not isinstance(data, dict):
         raise ValidationFailed.field("body", "请求体应为 JSON 对象")
