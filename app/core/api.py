@@ -4,6 +4,7 @@ in the OpenAPI spec and renders the returned model as JSON."""
 from __future__ import annotations
 
 import functools
+import uuid
 from typing import Any, Awaitable, Callable
 
 import orjson
@@ -11,6 +12,7 @@ from pydantic import BaseModel, ValidationError
 from sanic import HTTPResponse, Request
 from sanic.exceptions import BadRequest as SanicBadRequest
 from sanic_ext.extensions.openapi.builders import OperationStore
+from sanic_ext.extensions.openapi.definitions import Response
 from sanic_ext.extensions.openapi.types import Schema
 
 from app.core.errors import AppError, BadRequest, ValidationFailed
@@ -81,6 +83,8 @@ def parse_json(request: Request) -> Any:
 
 
 def validate_body(request: Request, model: type[BaseModel]) -> BaseModel:
+    if request.body and b"\\u0000" in request.body:  # PostgreSQL text cannot hold NUL: refuse it up front
+        raise ValidationFailed.field("body", "内容不能包含空字符（\\u0000）")
     data = parse_json(request)
     if not isinstance(data, dict):
         raise ValidationFailed.field("body", "请求体应为 JSON 对象")
@@ -122,7 +126,9 @@ def _document(func: Callable, *, body, query, response, status, summary, tag, se
     if secured:
         op.secured("bearer")
     if body is not None:
-        op.body({"application/json": component(body)}, required=True)
+        # an empty body reads as `{}` (parse_json): it is optional when every field has a default
+        op.body({"application/json": component(body)},
+                required=any(f.is_required() for f in body.model_fields.values()))
     if form_fields is not None:
         op.body({content_type: {"schema": form_fields}}, required=True)
     if query is not None:
@@ -133,6 +139,8 @@ def _document(func: Callable, *, body, query, response, status, summary, tag, se
             op.parameter(name, Schema(**prop), "query", required=name in required)
     if response is not None:
         op.response(status, {"application/json": component(response)}, "成功")
+    elif status == 204:
+        op.responses[status] = Response(status=status, description="成功")  # no body, no media type
     else:
         op.response(status, None, "成功")
     # a body that is not JSON at all is 400 INVALID_JSON (parse_json); a schema-invalid one is 422
@@ -140,6 +148,19 @@ def _document(func: Callable, *, body, query, response, status, summary, tag, se
                        | ({400} if body is not None else set())
                        | ({401, 403} if secured else set())):
         op.response(code, {"application/json": component(ErrorEnvelope)}, ERROR_STATUSES.get(code, "错误"))
+
+
+ON_BEHALF_HEADER = "X-On-Behalf-Of"
+
+
+def check_on_behalf_header(request: Request) -> None:
+    """A delegation id is a UUID: anything else in `X-On-Behalf-Of` is 422 before any work."""
+    value = request.headers.get(ON_BEHALF_HEADER)
+    if value is not None:
+        try:
+            uuid.UUID(value)
+        except ValueError:
+            raise ValidationFailed.field(ON_BEHALF_HEADER, "代办授权 ID 格式不正确") from None
 
 
 def endpoint(
@@ -163,6 +184,7 @@ def endpoint(
         async def wrapper(request: Request, *args: Any, **kwargs: Any) -> HTTPResponse:
             if auth is not None:
                 await auth(request)
+            check_on_behalf_header(request)
             if body is not None:
                 kwargs["body"] = validate_body(request, body)
             if query is not None:

@@ -19,6 +19,8 @@ class OpenAPI30Schema(GenerateJsonSchema):
         inner = self.generate_inner(schema["schema"])
         if "$ref" in inner:
             return {"allOf": [inner], "nullable": True}
+        if "enum" in inner and None not in inner["enum"]:
+            inner = {**inner, "enum": [*inner["enum"], None]}  # OAS 3.0.3: null must be listed too
         return {**inner, "nullable": True}
 
     def literal_schema(self, schema):  # type: ignore[override]

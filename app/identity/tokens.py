@@ -167,6 +167,8 @@ def verify_access_token(token: str) -> dict:
 
 def _verify_signature(token: str) -> tuple[str, dict]:
     settings = runtime.settings()
+    if not token.isascii():  # a JWT is base64url + dots; anything else cannot even be encoded
+        raise Unauthorized("登录凭证无效", code="TOKEN_INVALID")
     try:
         header = jwt.get_unverified_header(token)
     except jwt.PyJWTError:

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Literal
 from uuid import UUID
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from app.core.pagination import PageQuery
 
@@ -132,6 +132,13 @@ class ReconciliationPage(BaseModel):
 
 class ReconcileIn(BaseModel):
     bill_date: date = Field(description="账单日期（北京时间）")
+
+    @field_validator("bill_date", mode="before")
+    @classmethod
+    def _iso_text_only(cls, value):
+        if not isinstance(value, str):  # pydantic would read a number as a Unix timestamp
+            raise ValueError("日期应为 YYYY-MM-DD 格式")
+        return value
 
 
 class ReconciliationQuery(PageQuery):
