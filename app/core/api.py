@@ -82,12 +82,29 @@ def parse_json(request: Request) -> Any:
         raise BadRequest("请求体不是合法的 JSON", code="INVALID_JSON") from exc
 
 
+def _nul_paths(value: Any, path: str = "") -> list[str]:
+    """Top-level fields whose keys or text contain NUL (PostgreSQL text cannot hold it)."""
+    if isinstance(value, str):
+        return [path or "body"] if "\x00" in value else []
+    if isinstance(value, dict):
+        found = []
+        for key, item in value.items():
+            where = path or str(key).replace("\x00", "")
+            found += [where] if "\x00" in str(key) else _nul_paths(item, where)
+        return found
+    if isinstance(value, list):
+        return [p for item in value for p in _nul_paths(item, path)]
+    return []
+
+
 def validate_body(request: Request, model: type[BaseModel]) -> BaseModel:
-    if request.body and b"\\u0000" in request.body:  # PostgreSQL text cannot hold NUL: refuse it up front
-        raise ValidationFailed.field("body", "内容不能包含空字符（\\u0000）")
     data = parse_json(request)
     if not isinstance(data, dict):
         raise ValidationFailed.field("body", "请求体应为 JSON 对象")
+    if request.body and b"\\u0000" in request.body:  # refuse NUL up front, naming every field that has one
+        fields = sorted(set(_nul_paths(data))) or ["body"]
+        raise ValidationFailed(f"{fields[0]}: 内容不能包含空字符", details={"fields": [
+            {"field": f, "message": "内容不能包含空字符（\\u0000）", "type": "nul_character"} for f in fields]})
     try:
         return model.model_validate(data)
     except ValidationError as exc:
