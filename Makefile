@@ -50,7 +50,7 @@ test-browser: deps
 
 # The heavier suites on their own (all of them also run in `make test-python`).
 test-contract: venv
-	$(BIN)/pytest tests/contract
+	$(BIN)/pytest -o addopts="-q -p no:cacheprovider" tests/contract
 test-fault: venv
 	$(BIN)/pytest -m fault
 test-security: venv
