@@ -1,4 +1,6 @@
-"""One generic locust user: the scenario (method, path, token, body) comes from the environment."""
+"""One generic locust user: the scenario (method, paths, token, body or bodies) comes from the
+environment. With SCENARIO_BODIES_FILE (a JSON list), each request takes the next body, so
+single-use inputs (亮证 codes) are each sent once."""
 
 import json
 import os
@@ -9,8 +11,10 @@ METHOD = os.environ.get("SCENARIO_METHOD", "GET")
 PATHS = json.loads(os.environ.get("SCENARIO_PATHS", '["/json"]'))
 TOKEN = os.environ.get("SCENARIO_TOKEN", "")
 BODY = os.environ.get("SCENARIO_BODY", "")
+BODIES_FILE = os.environ.get("SCENARIO_BODIES_FILE", "")
+BODIES = [json.dumps(b, ensure_ascii=False) for b in json.load(open(BODIES_FILE))] if BODIES_FILE else []
 HEADERS = {"Authorization": f"Bearer {TOKEN}"} if TOKEN else {}
-if BODY:
+if BODY or BODIES:
     HEADERS["Content-Type"] = "application/json"
 
 
@@ -22,4 +26,12 @@ class Scenario(FastHttpUser):
     def call(self) -> None:
         Scenario._n += 1
         path = PATHS[Scenario._n % len(PATHS)]
-        self.client.request(METHOD, path, headers=HEADERS, data=BODY or None, name=os.environ.get("SCENARIO", path))
+        body = BODIES[Scenario._n % len(BODIES)].encode() if BODIES else (BODY or None)
+        with self.client.request(METHOD, path, headers=HEADERS, data=body, name=os.environ.get("SCENARIO", path),
+                                 catch_response=True) as response:
+            # anything but a 2xx (a 404 from a wrong fixture, a 429, a 5xx) is a failure: a scenario
+            # that fails fast must not pass for a fast one
+            if 200 <= response.status_code < 300:
+                response.success()
+            else:
+                response.failure(f"HTTP {response.status_code}")

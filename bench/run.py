@@ -5,12 +5,16 @@ ceiling and worker RSS for each scenario, and writes bench/out/latest.md."""
 from __future__ import annotations
 
 import csv
+import json
 import os
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from urllib.parse import quote
 
 from bench.servers import ROOT, Platform, ceiling
 
@@ -28,6 +32,8 @@ class Scenario:
     token: str = ""
     body: str = ""
     env: dict = field(default_factory=dict)
+    # called right before the run: a list of JSON bodies sent one per request (single-use codes)
+    bodies: Callable[[], list] | None = None
 
 
 TARGETS = {"cached": 0.60, "db": 0.25}
@@ -36,8 +42,12 @@ TARGETS = {"cached": 0.60, "db": 0.25}
 def run_locust(host: str, scenario: Scenario) -> dict:
     out = Path(tempfile.mkdtemp(prefix="locust-")) / "s"
     env = {**os.environ, "SCENARIO": scenario.name, "SCENARIO_METHOD": scenario.method,
-           "SCENARIO_PATHS": __import__("json").dumps(scenario.paths), "SCENARIO_TOKEN": scenario.token,
+           "SCENARIO_PATHS": json.dumps(scenario.paths), "SCENARIO_TOKEN": scenario.token,
            "SCENARIO_BODY": scenario.body}
+    if scenario.bodies is not None:
+        bodies = out.parent / "bodies.json"
+        bodies.write_text(json.dumps(scenario.bodies()))
+        env["SCENARIO_BODIES_FILE"] = str(bodies)
     subprocess.run([sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
                     "-u", str(USERS), "-r", str(USERS), "-t", f"{SECONDS}s", "--host", host, "--csv", str(out),
                     "--only-summary", "--loglevel", "ERROR", "--exit-code-on-error", "0"],
@@ -48,13 +58,30 @@ def run_locust(host: str, scenario: Scenario) -> dict:
             "failures": int(row["Failure Count"]), "requests": int(row["Request Count"])}
 
 
-def scenarios(tokens: dict) -> list[Scenario]:
+# Enough single-use 亮证 codes that none is sent twice at the ceiling's rate (they live 60 s).
+SHOW_CODES = int(os.environ.get("BENCH_SHOW_CODES", "30000"))
+SEARCHES = ["营业执照", "yyzz", "出生", "身份证", "shebao", "医保", "驾驶证", "婚姻登记"]
+
+
+def scenarios(platform: Platform, tokens: dict) -> list[Scenario]:
     resident = tokens.get("demo-resident-zhang", "")
+    counter = tokens.get("counter.sun", "")
+    data = platform.fixtures()
+    api = "/api/v1"
     return [
         Scenario("health (no I/O)", ["/healthz"], "cached"),
         Scenario("JWKS (in-process cache)", ["/.well-known/jwks.json"], "cached"),
-        Scenario("current account (DB read)", ["/api/v1/me"], "db", token=resident),
-        Scenario("inbox (DB read)", ["/api/v1/messages"], "db", token=resident),
+        Scenario("item guide (Redis cache)", [f"{api}/items/{data['item_code']}"], "cached"),
+        Scenario("catalogue search (DB read)", [f"{api}/items?q={quote(q)}" for q in SEARCHES], "db"),
+        Scenario("current account (DB read)", [f"{api}/me"], "db", token=resident),
+        Scenario("application detail (DB read)", [f"{api}/applications/{data['application_id']}"], "db",
+                 token=resident),
+        Scenario("progress query (DB read)",
+                 [f"{api}/progress?receipt_no={data['receipt_no']}&query_code={data['query_code']}"], "db"),
+        Scenario("slot list (DB + Redis)", [f"{api}/halls/{data['hall_id']}/slots?date={data['day']}"], "db"),
+        Scenario("inbox (DB read)", [f"{api}/messages"], "db", token=resident),
+        Scenario("licence verify (DB write)", [f"{api}/licenses/verify"], "db", method="POST", token=counter,
+                 bodies=lambda: [{"payload": c} for c in platform.fixtures(SHOW_CODES)["show_codes"]]),
     ]
 
 
@@ -73,7 +100,7 @@ def main() -> int:
     try:
         before = run_locust(ceil.base, ceiling_scenario)
         rows.append(("ceiling: bare Sanic JSON", before, 1.0, None, ceil.rss_mb()))
-        for sc in scenarios(platform.tokens()):
+        for sc in scenarios(platform, platform.tokens()):
             result = run_locust(platform.base, sc)
             after = run_locust(ceil.base, ceiling_scenario)
             base_rps = (before["rps"] + after["rps"]) / 2

@@ -99,6 +99,8 @@ class Platform(Server):
         env = {**os.environ, "PYTHONPATH": str(ROOT), "SJT_ENV": "production", "WORKERS": str(workers),
                "DATABASE_URL": f"{PG}/{self.db}", "REDIS_URL": REDIS, "TASK_BROKER": "redis",
                "DATA_DIR": str(self.data), "WECHAT_SIMULATOR": "false", "LOG_LEVEL": "WARNING",
+               # one address and a few accounts send thousands of requests a second
+               "RATE_LIMIT_SCALE": "100000",
                "DATA_KEY": base64.b64encode(os.urandom(32)).decode(),
                "BLIND_INDEX_KEY": base64.b64encode(os.urandom(32)).decode(),
                "WECHAT_API_BASE": "http://127.0.0.1:9/", "HOST": "127.0.0.1", "PORT": str(port)}
@@ -118,6 +120,12 @@ class Platform(Server):
     def tokens(self) -> dict:
         """Access tokens for the demo accounts, minted with this run's keys."""
         out = subprocess.run([PY, "-m", "bench.tokens"], cwd=ROOT, env=self.env, check=True,
+                             capture_output=True, text=True)
+        return json.loads(out.stdout.strip().splitlines()[-1])
+
+    def fixtures(self, show_codes: int = 0) -> dict:
+        """Ids the read scenarios need and `show_codes` fresh 亮证 codes (bench/fixtures.py)."""
+        out = subprocess.run([PY, "-m", "bench.fixtures", str(show_codes)], cwd=ROOT, env=self.env, check=True,
                              capture_output=True, text=True)
         return json.loads(out.stdout.strip().splitlines()[-1])
 

@@ -16,18 +16,21 @@ from app.agents.schemas import (
 from app.core import ratelimit
 from app.core.api import endpoint
 from app.identity import service as identity
-from app.identity.auth import client_ip, current_account, require
+from app.identity.auth import authenticate, client_ip, current_account, require
 from app.identity.models import Role
 
 bp = Blueprint("agents")
 PERSON = (Role.RESIDENT, Role.LEGAL_PERSON)
 _AGENT = require(Role.AGENT)
 # Guessing a resident's 6-digit SMS code: each pending consent allows few tries (service), and
-# these cap how many codes one address / one agent may try at all (counted before the role check).
+# these cap how many codes one address / one agent may try at all. A request without a valid token
+# is 401 before anything is counted (it cannot try a code); the address is counted before the role
+# check, so other logged-in accounts from that address use up the same allowance.
 OFFLINE_VERIFY_IP_LIMIT, OFFLINE_VERIFY_ACCOUNT_LIMIT, OFFLINE_VERIFY_WINDOW = 30, 20, 600
 
 
 async def _offline_verify_auth(request: Request) -> None:
+    await authenticate(request)
     await ratelimit.hit(f"offline-verify:ip:{client_ip(request)}", limit=OFFLINE_VERIFY_IP_LIMIT,
                         window=OFFLINE_VERIFY_WINDOW)
     await _AGENT(request)

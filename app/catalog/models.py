@@ -45,6 +45,7 @@ class ServiceItem(Model):
     name = fields.CharField(max_length=128)
     aliases = fields.JSONField(default=list)
     search_text = fields.TextField(default="")  # name + aliases + pinyin initials, for search
+    pinyin_forms = fields.JSONField(default=list, null=True)  # [[initials, full]] of name and aliases, for ranking
     type = fields.CharField(max_length=16)  # 行政许可|行政确认|行政给付|行政裁决|行政奖励|其他行政权力|公共服务
     department = fields.CharField(max_length=64, db_index=True)
     implementer = fields.CharField(max_length=128, default="")  # 实施主体, e.g. 清徐县公安局

@@ -2,7 +2,11 @@
 
 Each item stores `search_text`: lines of name and aliases, each as written, as pinyin initials and
 as full pinyin. SQL narrows the rows with one LIKE per query token; the few matches are ranked here
-so that the order — and therefore the cursor (rank, code) — is deterministic."""
+so that the order — and therefore the cursor (rank, code) — is deterministic.
+
+Ranking needs the pinyin of the name and aliases: they are computed when an item is written and
+stored beside it (`pinyin_forms`), because pypinyin's phrase dictionary costs each worker about
+60 MB; it is imported only where an item is written (or a row written before the forms existed)."""
 
 from __future__ import annotations
 
@@ -11,7 +15,6 @@ import re
 from functools import lru_cache
 
 import orjson
-from pypinyin import Style, lazy_pinyin
 
 from app.core.errors import ValidationFailed
 
@@ -27,10 +30,17 @@ def _clean(text: str) -> str:
 @lru_cache(maxsize=4096)
 def pinyin_forms(text: str) -> tuple[str, str]:
     """(initials, full pinyin) of `text`, lower-case, letters and digits only."""
+    from pypinyin import Style, lazy_pinyin
+
     text = _clean(text)
     initials = "".join(lazy_pinyin(text, style=Style.FIRST_LETTER))
     full = "".join(lazy_pinyin(text, style=Style.NORMAL))
     return _clean(initials), _clean(full)
+
+
+def all_pinyin_forms(name: str, aliases: list[str]) -> list[list[str]]:
+    """[initials, full] of the name and of each alias, in that order (stored with the item)."""
+    return [list(pinyin_forms(text)) for text in [name, *aliases]]
 
 
 def build_search_text(name: str, aliases: list[str]) -> str:
@@ -52,8 +62,9 @@ def query_tokens(q: str | None) -> list[str]:
     return [t for t in (_clean(part) for part in re.split(r"\s+", q.strip())) if t][:5]
 
 
-def token_rank(token: str, name: str, aliases: list[str]) -> int | None:
-    """How well one token matches an item (lower is better), None when it does not."""
+def token_rank(token: str, name: str, aliases: list[str], forms: list[list[str]]) -> int | None:
+    """How well one token matches an item (lower is better), None when it does not; `forms` as
+    `all_pinyin_forms(name, aliases)`."""
     clean_name = _clean(name)
     if token == clean_name:
         return 0
@@ -63,23 +74,25 @@ def token_rank(token: str, name: str, aliases: list[str]) -> int | None:
         return 2
     if any(token in _clean(a) for a in aliases):
         return 3
-    initials, full = pinyin_forms(name)
+    initials, full = forms[0]
     if initials.startswith(token) or full.startswith(token):
         return 4
     if token in initials or token in full:
         return 5
-    for alias in aliases:
-        a_initials, a_full = pinyin_forms(alias)
+    for a_initials, a_full in forms[1:]:
         if token in a_initials or token in a_full:
             return 6
     return None
 
 
-def rank(tokens: list[str], name: str, aliases: list[str]) -> int | None:
-    """Sum of token ranks (every token must match), None when some token does not match."""
+def rank(tokens: list[str], name: str, aliases: list[str], forms: list[list[str]] | None = None) -> int | None:
+    """Sum of token ranks (every token must match), None when some token does not match. `forms`
+    are the stored pinyin forms; computed here when missing or stale."""
+    if not forms or len(forms) != len(aliases) + 1:
+        forms = all_pinyin_forms(name, aliases)
     total = 0
     for token in tokens:
-        r = token_rank(token, name, aliases)
+        r = token_rank(token, name, aliases, forms)
         if r is None:
             return None
         total += r

@@ -18,7 +18,9 @@ from app.catalog.models import BundleItem, Hall, LifeEventBundle, Material, Regi
 from app.catalog.schemas import (BundleDetail, BundleMaterial, BundleRef, BundleSummary, Fee, HallOut,
                                  ItemCreate, ItemGuide, ItemPatch, ItemSummary, MaterialOut, Step, TimeLimits,
                                  TopicOut, TopicRef, level_label)
-from app.catalog.search import CODE, build_search_text, decode_cursor, encode_cursor, query_tokens, rank
+from app.catalog.search import (
+    CODE, all_pinyin_forms, build_search_text, decode_cursor, encode_cursor, query_tokens, rank,
+)
 from app.core.errors import Conflict, NotFound, ValidationFailed
 
 # ---------------------------------------------------------------- regions and halls
@@ -166,7 +168,7 @@ async def search_items(*, q: str | None = None, region: str | None = None, with_
             qs = qs.filter(search_text__contains=token)
         ranked = []
         for row in await qs:
-            score = rank(tokens, row.name, row.aliases or [])
+            score = rank(tokens, row.name, row.aliases or [], row.pinyin_forms)
             if score is not None and (after is None or (score, row.code) > after):
                 ranked.append((score, row))
         ranked.sort(key=lambda pair: (pair[0], pair[1].code))
@@ -324,6 +326,7 @@ async def _save_item(*, item: ServiceItem | None, values: dict[str, Any]) -> Ser
             raise ValidationFailed.field("halls", f"大厅不存在：{'、'.join(missing)}", code="HALL_NOT_FOUND")
     merged["steps"] = [Step.model_validate(s).model_dump() for s in merged.get("steps") or []]
     merged["search_text"] = build_search_text(merged["name"], merged.get("aliases") or [])
+    merged["pinyin_forms"] = all_pinyin_forms(merged["name"], merged.get("aliases") or [])
     merged["topic_index"] = "|" + "|".join(merged.get("topics") or []) + "|"
     async with in_transaction():
         if item is None:

@@ -75,6 +75,9 @@ class Settings(BaseSettings):
     task_redeliver_after: int = Field(60, alias="TASK_REDELIVER_AFTER")
     notify_send_lease: int = Field(60, alias="NOTIFY_SEND_LEASE")
     proxies_count: int = Field(0, alias="PROXIES_COUNT")
+    # Multiplies every rate limit. Only load tests raise it (bench/: one address and a few accounts
+    # send thousands of requests a second); 1 everywhere else.
+    rate_limit_scale: int = Field(1, alias="RATE_LIMIT_SCALE", ge=1)
     log_level: str = Field("INFO", alias="LOG_LEVEL")
     log_json: bool = Field(True, alias="LOG_JSON")
     audit_retention_days: int = Field(180, alias="AUDIT_RETENTION_DAYS", ge=180)

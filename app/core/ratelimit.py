@@ -17,6 +17,7 @@ async def hit(key: str, *, limit: int, window: int, message: str | None = None) 
     """Count one request against `key`; raise RateLimited once more than `limit` in `window` seconds.
 
     Returns how many requests remain in this window."""
+    limit *= runtime.settings().rate_limit_scale
     count, ttl = await runtime.redis_client().eval(_SCRIPT, 1, f"rl:{key}", window)
     if int(count) > limit:
         raise RateLimited(int(ttl) if int(ttl) > 0 else window, message)

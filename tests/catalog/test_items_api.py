@@ -56,6 +56,32 @@ class TestSearch:
             r = await client.get(f"{API}/items", params={"q": q})
             assert r.status_code == 200 and r.json()["items"] == [], q
 
+    async def test_ranking_reads_the_stored_pinyin_forms(self, client, catalog):
+        """Search ranks by the forms stored when the item was written (no pypinyin per query):
+        forms edited in the row change the match, and a row without forms is computed."""
+        item = await ServiceItem.get(code="140000-01-0101")
+        assert item.pinyin_forms[0] == ["qysldj", "qiyeshelidengji"]
+        item.pinyin_forms = [["qqqq", "qqqq"]] + item.pinyin_forms[1:]
+        item.search_text += "qqqq|"
+        await item.save()
+        r = await client.get(f"{API}/items", params={"q": "qqqq"})
+        assert [i["code"] for i in r.json()["items"]] == ["140000-01-0101"]
+        await ServiceItem.filter(code="140000-01-0101").update(pinyin_forms=None)
+        r = await client.get(f"{API}/items", params={"q": "qysl"})
+        assert "140000-01-0101" in [i["code"] for i in r.json()["items"]]
+
+
+def test_an_api_worker_does_not_load_pypinyin():
+    """Its phrase dictionary costs ~60 MB per worker (bench: 2 000 long-polls under 200 MB)."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from app.core.config import load_settings; from app.server import create_app; "
+            "create_app(load_settings(DATABASE_URL='sqlite://:memory:', REDIS_URL='memory://')); "
+            "print('pypinyin' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "False"
+
 
 class TestFilters:
     async def test_region_includes_sub_regions(self, client, catalog):

@@ -58,3 +58,16 @@ async def test_spoofed_forwarded_hops_do_not_reset_the_ip_limit(client):
                               headers={"X-Forwarded-For": f"10.0.{n}.1, 198.51.100.7"})
         statuses.append(r.status_code)
     assert 429 in statuses
+
+
+@pytest.mark.parametrize("method,path", [(m, p) for m, p, o in CASES if o.get("security")])
+async def test_a_request_without_a_token_is_401_not_counted(client, method, path):
+    """A secured path answers a token-less request 401 (what its spec says) however often it comes:
+    such a request cannot try a credential, so it is not counted against the address."""
+    op = next(o for m, p, o in CASES if (m, p) == (method, path))
+    schema = body_schema(op)
+    headers = {"X-Forwarded-For": "203.0.113.10"}
+    url = path.replace("{ticket}", "SJT1:Q:no-such-ticket")
+    statuses = {(await client.request(method, url, headers=headers, json=sample(schema) if schema else None)).status_code
+                for _ in range(MAX_ATTEMPTS)}
+    assert statuses == {401}
