@@ -284,6 +284,46 @@ class TestCaching:
             rt.redis = healthy
 
 
+class TestNearCache:
+    """Each worker keeps what it read while the catalogue version it saw is current."""
+
+    async def _edit_in_another_worker(self, rt, code: str, notes: str) -> None:
+        from app.catalog import cache
+
+        await ServiceItem.filter(code=code).update(notes=notes)
+        await rt.redis.delete(cache.item_key(code))
+        await rt.redis.incr(cache.VERSION_KEY)
+
+    async def test_another_workers_edit_shows_after_the_version_lease(self, client, catalog, rt, monkeypatch):
+        from app.catalog import cache
+
+        path = f"{API}/items/140000-01-0101"
+        before = (await client.get(path)).json()["notes"]
+        await self._edit_in_another_worker(rt, "140000-01-0101", "另一进程修改")
+        assert (await client.get(path)).json()["notes"] == before  # within the lease: the near copy
+        monkeypatch.setattr(cache, "VERSION_LEASE", 0.0)
+        fresh = await client.get(path)
+        assert fresh.headers["x-cache"] == "miss" and fresh.json()["notes"] == "另一进程修改"
+
+    async def test_near_hits_need_no_redis_round_trip(self, client, catalog, rt):
+        await client.get(f"{API}/items", params={"q": "结婚"})
+        await client.get(f"{API}/items/140000-01-0101")
+        calls = []
+        original = rt.redis.execute_command
+
+        async def counting(*args, **kwargs):
+            calls.append(args[0])
+            return await original(*args, **kwargs)
+
+        rt.redis.execute_command = counting
+        try:
+            assert (await client.get(f"{API}/items", params={"q": "结婚"})).headers["x-cache"] == "hit"
+            assert (await client.get(f"{API}/items/140000-01-0101")).headers["x-cache"] == "hit"
+        finally:
+            rt.redis.execute_command = original
+        assert calls == []
+
+
 class TestHostileInput:
     async def test_control_characters_and_odd_codes_never_reach_the_database(self, client, catalog):
         import base64
