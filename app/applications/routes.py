@@ -181,10 +181,10 @@ async def complete(request: Request, application_id: uuid.UUID, body: NoteIn):
 @endpoint(query=ProgressQuery, response=ProgressOut, summary="办件进度查询（免登录）", tag="applications",
           errors=(404, 429))
 async def progress(request: Request, query: ProgressQuery):
-    await ratelimit.hit(f"progress:{client_ip(request)}", limit=PROGRESS_LIMIT, window=PROGRESS_WINDOW,
-                        message="查询过于频繁，请稍后再试")
-    await ratelimit.hit(f"progress:receipt:{query.receipt_no.strip().upper()}", limit=PER_RECEIPT_LIMIT,
-                        window=PER_RECEIPT_WINDOW, message="该受理编号查询过于频繁，请稍后再试")
+    await ratelimit.hit_many(
+        (f"progress:{client_ip(request)}", PROGRESS_LIMIT, PROGRESS_WINDOW, "查询过于频繁，请稍后再试"),
+        (f"progress:receipt:{query.receipt_no.strip().upper()}", PER_RECEIPT_LIMIT, PER_RECEIPT_WINDOW,
+         "该受理编号查询过于频繁，请稍后再试"))
     app, events, applicant = await service.progress(receipt_no=query.receipt_no, query_code=query.query_code)
     steps = [ProgressStep(label=workflow.ACTION_LABELS.get(e.action, e.action), status=e.to_status, at=e.created_at)
              for e in events if e.action != "created"]

@@ -21,17 +21,25 @@ from app.catalog.schemas import (BundleDetail, BundleMaterial, BundleRef, Bundle
 from app.catalog.search import (
     CODE, all_pinyin_forms, build_search_text, decode_cursor, encode_cursor, query_tokens, rank,
 )
+from app.core import localcache
 from app.core.errors import Conflict, NotFound, ValidationFailed
 
 # ---------------------------------------------------------------- regions and halls
 
 
+HALL_CACHE_SECONDS = 30  # halls change only when the catalogue is seeded
+
+
 async def get_hall(*, hall_id: str | uuid.UUID) -> Hall:
-    """A hall by id (404 when unknown)."""
-    hall = await Hall.get_or_none(id=hall_id)
-    if hall is None:
-        raise NotFound("服务大厅不存在", code="HALL_NOT_FOUND")
-    return hall
+    """A hall by id (404 when unknown); read-only, shared within the worker for a few seconds."""
+
+    async def load() -> Hall:
+        hall = await Hall.get_or_none(id=hall_id)
+        if hall is None:
+            raise NotFound("服务大厅不存在", code="HALL_NOT_FOUND")
+        return hall
+
+    return await localcache.cached("catalog.hall", str(hall_id), ttl=HALL_CACHE_SECONDS, load=load)
 
 
 async def get_hall_by_code(*, code: str) -> Hall:

@@ -11,7 +11,7 @@ from sanic.response import raw
 
 from app.core.api import endpoint
 from app.core.pagination import PageQuery
-from app.core.ratelimit import hit
+from app.core.ratelimit import hit, hit_many
 from app.identity.auth import PERSON_ROLES, authenticate, bearer_token, client_ip, current_account, require
 from app.identity.models import Role
 from app.licenses import grants as grant_service
@@ -168,8 +168,8 @@ async def use_grant(request: Request, grant_id: uuid.UUID, query: GrantAccessQue
           auth=require(), errors=(403, 429))
 async def verify(request: Request, body: VerifyIn):
     # A counter scans one code at a time: these only stop someone trying codes in bulk.
-    await hit(f"lic-verify:ip:{client_ip(request)}", limit=60, window=60)
-    await hit(f"lic-verify:acct:{current_account(request).id}", limit=30, window=60)
+    await hit_many((f"lic-verify:ip:{client_ip(request)}", 60, 60, None),
+                   (f"lic-verify:acct:{current_account(request).id}", 30, 60, None))
     return VerifyOut(**await verification_service.verify(payload=body.payload, verifier=current_account(request),
                                                          purpose=body.purpose, channel="api"))
 

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from tortoise.exceptions import IntegrityError
 from app.core.transactions import in_transaction
 
-from app.core import clock, runtime
+from app.core import clock, localcache, runtime
 from app.core.crypto import blind_index, decrypt, encrypt, mask_id_number, mask_name
 from app.core.errors import Conflict, NotFound, ValidationFailed
 from app.core.pagination import paginate
@@ -37,12 +37,19 @@ async def list_types() -> list[LicenceType]:
     return await LicenceType.all().order_by("numeric_code")
 
 
+TYPE_CACHE_SECONDS = 30  # licence types change only when the platform is seeded
+
+
 async def get_type(*, code: str) -> LicenceType:
-    """One licence type (404 when unknown)."""
-    lt = await LicenceType.get_or_none(code=code) if len(code) <= 32 else None
-    if lt is None:
-        raise NotFound("证照类型不存在", code="LICENCE_TYPE_NOT_FOUND")
-    return lt
+    """One licence type (404 when unknown); read-only, shared within the worker for a few seconds."""
+
+    async def load() -> LicenceType:
+        lt = await LicenceType.get_or_none(code=code) if len(code) <= 32 else None
+        if lt is None:
+            raise NotFound("证照类型不存在", code="LICENCE_TYPE_NOT_FOUND")
+        return lt
+
+    return await localcache.cached("licenses.type", code, ttl=TYPE_CACHE_SECONDS, load=load)
 
 
 async def key_document() -> dict:

@@ -93,6 +93,23 @@ class TestStaffIdleTimeout:
             login = (await refresh(client, login["refresh_token"])).json()
             assert (await client.get("/api/v1/me", headers=bearer(login))).status_code == 200
 
+    async def test_requests_in_a_burst_write_the_last_seen_time_once(self, client, rt, monkeypatch):
+        from app.identity import sessions
+
+        monkeypatch.setattr(rt.settings, "staff_idle_timeout", 600)
+        login = await self._login(client)
+        seen_key = next(k for k in await rt.redis.keys("sess:seen:*"))
+        clock.advance(timedelta(seconds=sessions.TOUCH_EVERY))
+        assert (await client.get("/api/v1/me", headers=bearer(login))).status_code == 200
+        touched = await rt.redis.get(seen_key)
+        for _ in range(3):
+            clock.advance(timedelta(seconds=1))
+            assert (await client.get("/api/v1/me", headers=bearer(login))).status_code == 200
+        assert await rt.redis.get(seen_key) == touched
+        clock.advance(timedelta(seconds=sessions.TOUCH_EVERY))
+        assert (await client.get("/api/v1/me", headers=bearer(login))).status_code == 200
+        assert float(await rt.redis.get(seen_key)) > float(touched)
+
     async def test_idle_session_is_rejected(self, client, rt, monkeypatch):
         monkeypatch.setattr(rt.settings, "staff_idle_timeout", 300)
         login = await self._login(client)
