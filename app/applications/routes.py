@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import uuid
 
-from sanic import Blueprint, Request
+from sanic import Blueprint, HTTPResponse, Request
 
+from app.applications import progress as public
 from app.applications import review, service, workflow
 from app.applications.schemas import (
     ApplicationOut, ApplicationPage, CorrectionIn, CreatedOut, CreateIn, ListQuery, NoteIn, ProgressOut,
-    ProgressQuery, ProgressStep, ReasonIn, ReviewQuery, UpdateIn, WithdrawIn,
+    ProgressQuery, ReasonIn, ReviewQuery, UpdateIn, WithdrawIn,
 )
 from app.agents import service as agents
 from app.core import ratelimit
@@ -185,12 +186,8 @@ async def progress(request: Request, query: ProgressQuery):
         (f"progress:{client_ip(request)}", PROGRESS_LIMIT, PROGRESS_WINDOW, "查询过于频繁，请稍后再试"),
         (f"progress:receipt:{query.receipt_no.strip().upper()}", PER_RECEIPT_LIMIT, PER_RECEIPT_WINDOW,
          "该受理编号查询过于频繁，请稍后再试"))
-    app, events, applicant = await service.progress(receipt_no=query.receipt_no, query_code=query.query_code)
-    steps = [ProgressStep(label=workflow.ACTION_LABELS.get(e.action, e.action), status=e.to_status, at=e.created_at)
-             for e in events if e.action != "created"]
-    return ProgressOut(receipt_no=app.receipt_no, item_name=app.item_name, applicant=applicant, status=app.status,
-                       status_label=workflow.label(app.status), accepted_at=app.accepted_at, due_date=app.due_date,
-                       completed_at=app.completed_at, steps=steps)
+    data = await public.public_progress(receipt_no=query.receipt_no, query_code=query.query_code)
+    return HTTPResponse(data, content_type="application/json")
 
 
 from app.agents.docs import on_behalf_header  # noqa: E402

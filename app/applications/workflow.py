@@ -8,7 +8,7 @@ import uuid
 from datetime import date
 from typing import Any
 
-from app.core.transactions import in_transaction
+from app.core.transactions import after_commit, in_transaction
 
 from app.applications.models import STATUS_LABELS, Application, ApplicationEvent, Status
 from app.calendar import service as calendar
@@ -76,7 +76,15 @@ async def transition(app: Application, *, action: str, actor_id: uuid.UUID | Non
             to_status=target.value, actor_id=actor_id, on_behalf_of=on_behalf_of, note=note,
             data=data or {}, created_at=now)
         await notify_applicant(app, event)
+        await _forget_progress(app)
     return app
+
+
+async def _forget_progress(app: Application) -> None:
+    from app.applications import progress
+
+    receipt_no = app.receipt_no
+    await after_commit(lambda: progress.forget(receipt_no=receipt_no))
 
 
 async def record_event(app: Application, *, action: str, actor_id: uuid.UUID | None, note: str = "",
@@ -88,6 +96,7 @@ async def record_event(app: Application, *, action: str, actor_id: uuid.UUID | N
         actor_id=actor_id, on_behalf_of=on_behalf_of, note=note, data=data or {}, created_at=clock.now())
     if notify:
         await notify_applicant(app, event)
+    await _forget_progress(app)
     return event
 
 

@@ -41,6 +41,35 @@ class TestProgress:
         r = await api.call("GET", "/progress", params={"receipt_no": app["receipt_no"]})
         assert r.status_code == 422
 
+    async def test_kept_answer_still_checks_the_code_and_a_new_step_shows_at_once(self, api, item, alice,
+                                                                                    reviewer, rt):
+        app = await api.accepted(alice, item, reviewer)
+        params = {"receipt_no": app["receipt_no"], "query_code": app["query_code"]}
+        first = await api.call("GET", "/progress", params=params)
+        assert first.json()["status"] == "accepted"
+        assert await rt.redis.exists(f"progress:view:{app['receipt_no']}")
+        wrong = "ZZZZZZ" if app["query_code"] != "ZZZZZZ" else "YYYYYY"
+        r = await api.call("GET", "/progress", params={**params, "query_code": wrong})
+        assert r.status_code == 404
+        assert app["query_code"] not in (await rt.redis.get(f"progress:view:{app['receipt_no']}"))
+        await api.review(reviewer, app["id"], "approve")
+        r = await api.call("GET", "/progress", params=params)
+        assert r.json()["status"] == "approved" and r.json()["steps"][-1]["label"] == "审批通过"
+
+    async def test_a_kept_answer_is_served_without_the_database(self, api, item, alice, reviewer, monkeypatch):
+        from app.applications.models import Application
+
+        app = await api.accepted(alice, item, reviewer)
+        params = {"receipt_no": app["receipt_no"], "query_code": app["query_code"]}
+        first = await api.call("GET", "/progress", params=params)
+
+        def no_database(*args, **kwargs):
+            raise AssertionError("progress read the database")
+
+        monkeypatch.setattr(Application, "get_or_none", no_database)
+        again = await api.call("GET", "/progress", params=params)
+        assert again.status_code == 200 and again.json() == first.json()
+
     async def test_rate_limited_per_ip(self, api, cal):
         for n in range(PROGRESS_LIMIT):
             params = {"receipt_no": f"SJT20261102{n:06d}", "query_code": "ABCDEF"}
