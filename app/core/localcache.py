@@ -13,6 +13,7 @@ from app.core import runtime
 
 T = TypeVar("T")
 MAX_ENTRIES = 1024
+_now = time.monotonic  # tests move it
 _stores: "weakref.WeakKeyDictionary[object, dict[str, dict]]" = weakref.WeakKeyDictionary()
 
 
@@ -24,7 +25,7 @@ async def cached(name: str, key: Any, *, ttl: float, load: Callable[[], Awaitabl
     """`load()`'s value, reused for `ttl` seconds in this process (errors are not kept)."""
     store = _store(name)
     hit = store.get(key)
-    now = time.monotonic()
+    now = _now()
     if hit is not None and hit[0] > now:
         return hit[1]
     value = await load()

@@ -56,6 +56,23 @@ class TestBrowse:
         r = await client.get(url, params={"item": world.item.code, "date": DAY.isoformat()})
         assert r.json()["items"][0]["remaining"] == 1
 
+    async def test_a_slot_closed_in_another_worker_shows_within_the_near_time(self, client, world, redis,
+                                                                              monkeypatch):
+        from app.appointments.models import Slot, SlotStatus
+        from app.appointments.service import slots as slot_service
+        from app.core import localcache
+
+        url = f"/api/v1/halls/{world.hall.id}/slots"
+        params = {"item": world.item.code, "date": DAY.isoformat()}
+        assert (await client.get(url, params=params)).json()["items"][0]["status"] == "open"
+        # what a closure in another worker leaves behind: the row changed, the shared list dropped
+        await Slot.filter(id=world.slot.id).update(status=SlotStatus.CLOSED)
+        await redis.delete(slot_service._list_key(world.hall.id, DAY))
+        assert (await client.get(url, params=params)).json()["items"][0]["status"] == "open"
+        later = localcache._now() + slot_service.SLOT_ROWS_NEAR_SECONDS + 1
+        monkeypatch.setattr(localcache, "_now", lambda: later)
+        assert (await client.get(url, params=params)).json()["items"][0]["status"] == "closed"
+
     async def test_other_items_and_bad_input(self, client, world):
         other = await make_bookable_item(halls=[world.other_hall])
         url = f"/api/v1/halls/{world.hall.id}/slots"

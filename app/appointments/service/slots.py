@@ -14,10 +14,13 @@ from app.appointments.models import (Appointment, AppointmentStatus, Slot, SlotR
                                      WaitlistEntry, WaitlistStatus)
 from app.appointments.policy import policy
 from app.appointments.service.common import at_local, fmt, get_slot, notify_person
-from app.core import clock, runtime
+from app.core import clock, localcache, runtime
 from app.core.errors import NotFound, ValidationFailed
 
 SLOT_LIST_TTL = 30
+# Each worker also keeps a day's rows this long (places left always come from the live counters):
+# a slot closed or added in another worker shows there within this time.
+SLOT_ROWS_NEAR_SECONDS = 2
 
 
 def _list_key(hall_id, day: date) -> str:
@@ -27,6 +30,8 @@ def _list_key(hall_id, day: date) -> str:
 async def _forget_lists(hall_id, days: list[date]) -> None:
     if days:
         await runtime.redis_client().delete(*[_list_key(hall_id, d) for d in days])
+        for d in days:
+            localcache.forget("appointments.slot_rows", (str(hall_id), d))
 
 
 def _minutes(hhmm: str) -> int:
@@ -181,7 +186,14 @@ async def ensure_counter(*, slot_id: uuid.UUID) -> int:
 
 
 async def _slot_rows(hall_id: uuid.UUID, day: date) -> list[dict]:
-    """A hall's slots of a day (cached briefly in Redis: browsing never counts rows in the database)."""
+    """A hall's slots of a day (kept briefly in Redis and in the worker: browsing never counts rows
+    in the database); each call gets its own copies of the rows."""
+    rows = await localcache.cached("appointments.slot_rows", (str(hall_id), day), ttl=SLOT_ROWS_NEAR_SECONDS,
+                                   load=lambda: _shared_slot_rows(hall_id, day))
+    return [dict(row) for row in rows]
+
+
+async def _shared_slot_rows(hall_id: uuid.UUID, day: date) -> list[dict]:
     from app.catalog import service as catalog
 
     r = runtime.redis_client()
