@@ -23,6 +23,20 @@ class TestGenerateSlots:
         assert all(d.weekday() < 5 for d in days)
         assert (await service.generate_slots(hall_id=world.hall.id))["created"] == 0, "idempotent"
 
+    async def test_a_make_up_saturday_gets_the_working_day_slots(self, world):
+        await SlotRule.create(hall_id=world.hall.id, **{**RULE, "item_codes": []})
+        await SlotRule.create(hall_id=world.hall.id, **{**RULE, "window_group": "C", "name": "周三下午",
+                                                        "weekdays": [2], "item_codes": []})
+        saturday = date(2026, 12, 5)
+        await calendar.load_year(data={"year": 2026, "holidays": [], "make_up_workdays": [saturday.isoformat()]})
+        try:
+            await service.generate_slots(hall_id=world.hall.id)
+            groups = await Slot.filter(hall_id=world.hall.id, day=saturday).values_list("window_group", flat=True)
+            assert sorted(groups) == ["B", "B"]  # the Monday–Friday rule; not the Wednesday-only one
+            assert not await Slot.exists(hall_id=world.hall.id, day=date(2026, 12, 6))  # an ordinary Sunday
+        finally:
+            calendar.invalidate()
+
     async def test_holiday_gets_no_slots_and_open_ones_close(self, world):
         await SlotRule.create(hall_id=world.hall.id, **{**RULE, "item_codes": []})
         await service.generate_slots(hall_id=world.hall.id)

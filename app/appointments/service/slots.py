@@ -54,6 +54,17 @@ def rule_times(rule: SlotRule) -> list[tuple[str, str]]:
     return out
 
 
+WORKING_WEEK = frozenset(range(5))
+
+
+def rule_applies(rule: SlotRule, day: date) -> bool:
+    """Whether a rule makes slots on a working day. A weekend day that is a working day (调休
+    make-up day) keeps the ordinary working-day hours: the rules that cover Monday to Friday apply,
+    besides any rule that names that day itself."""
+    weekday = day.weekday()
+    return weekday in rule.weekdays or (weekday >= 5 and WORKING_WEEK <= set(rule.weekdays))
+
+
 # ---------------------------------------------------------------- rules
 
 
@@ -134,7 +145,8 @@ async def _retire_future_slots(rule: SlotRule) -> None:
 
 async def generate_slots(*, hall_id: uuid.UUID | None = None, days: int | None = None) -> dict[str, int]:
     """Create the slots of every active rule from today to the end of the booking window; days that
-    are not working days (holidays) get no slots and any open ones are closed."""
+    are not working days (holidays) get no slots and any open ones are closed; make-up working days
+    on a weekend get the working-day slots (`rule_applies`)."""
     from app.calendar import service as calendar
 
     now, today = clock.now(), clock.today()
@@ -153,7 +165,7 @@ async def generate_slots(*, hall_id: uuid.UUID | None = None, days: int | None =
                     closed += (await close_day(hall_id=h, day=day, reason="法定节假日休息"))["slots"]
             continue
         for rule in rules:
-            if day.weekday() not in rule.weekdays:
+            if not rule_applies(rule, day):
                 continue
             existing = set(await Slot.filter(hall_id=rule.hall_id, window_group=rule.window_group, day=day)
                            .values_list("starts_at", flat=True))
