@@ -354,13 +354,14 @@ async def on_payment_paid(*, application_id: uuid.UUID, payment_id: str) -> Appl
 
 
 async def add_event(*, application_id: uuid.UUID, action: str, note: str = "", data: dict | None = None,
-                    actor_id: uuid.UUID | None = None) -> None:
+                    actor_id: uuid.UUID | None = None, on_behalf_of: uuid.UUID | None = None) -> None:
     """A timeline event from another domain (寄递 steps): the state does not change, nobody is notified
     here (the calling domain sends its own message)."""
     app = await Application.get_or_none(id=application_id)
     if app is None:
         raise NotFound("办件不存在", code="APPLICATION_NOT_FOUND")
-    await workflow.record_event(app, action=action, actor_id=actor_id, note=note, data=data)
+    await workflow.record_event(app, action=action, actor_id=actor_id, note=note, data=data,
+                                on_behalf_of=on_behalf_of)
 
 
 async def issue_results(*, app: Application) -> list[str]:

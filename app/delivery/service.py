@@ -76,8 +76,9 @@ async def _pickup_hall(item, hall_code: str | None):
 
 
 async def choose(*, application_id: uuid.UUID, applicant_id: uuid.UUID, method: Method, hall_code: str | None = None,
-                 address: dict | None = None) -> Delivery:
+                 address: dict | None = None, actor_id: uuid.UUID | None = None) -> Delivery:
     """Choose (or change, until the result is dispatched) hall pickup or mail for a deliverable item."""
+    actor_id = actor_id or applicant_id
     app = await applications.get_own(application_id=application_id, applicant_id=applicant_id)
     item = await catalog.get_item_by_id(item_id=app.item_id)
     if not item.deliverable:
@@ -110,7 +111,8 @@ async def choose(*, application_id: uuid.UUID, applicant_id: uuid.UUID, method: 
                 raise Conflict("结果已寄出，不能再修改取件方式", code="DELIVERY_DISPATCHED")
             delivery = await Delivery.get(id=delivery.id)
         how = f"窗口领取（{delivery.hall_name}）" if method == Method.PICKUP else "邮寄到家"
-        await applications.add_event(application_id=app.id, action="delivery_chosen", actor_id=applicant_id,
+        await applications.add_event(application_id=app.id, action="delivery_chosen", actor_id=actor_id,
+                                     on_behalf_of=applicant_id if actor_id != applicant_id else None,
                                      note=f"取件方式：{how}", data={"method": method.value})
         if delivery.status == DeliveryStatus.READY:  # the result is already out: act on the new choice now
             delivery = await _send_out(delivery)
