@@ -435,9 +435,14 @@ async def reassign_agent(*, application_id: uuid.UUID, from_agent_id: uuid.UUID,
     return app
 
 
-async def release_agent(*, applicant_id: uuid.UUID, agent_id: uuid.UUID) -> int:
-    """The agent no longer handles the applicant's cases (consent withdrawn): they stay with the applicant."""
-    return await Application.filter(applicant_id=applicant_id, agent_id=agent_id).update(agent_id=None)
+async def release_agent(*, applicant_id: uuid.UUID, agent_id: uuid.UUID,
+                        keep_item_codes: list[str] | None = None) -> int:
+    """The agent no longer handles the applicant's cases (consent withdrawn or expired): they stay with the
+    applicant, unchanged. Cases of `keep_item_codes` (items a live delegation still covers) stay with the agent."""
+    qs = Application.filter(applicant_id=applicant_id, agent_id=agent_id)
+    if keep_item_codes:
+        qs = qs.exclude(item_code__in=keep_item_codes)
+    return await qs.update(agent_id=None)
 
 # ---------------------------------------------------------------- aggregates for statistics
 
