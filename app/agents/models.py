@@ -47,6 +47,7 @@ class Delegation(Model):
     expires_at = fields.DatetimeField()
     revoked_at = fields.DatetimeField(null=True)
     revoked_by = fields.UUIDField(null=True)
+    cases_released_at = fields.DatetimeField(null=True)  # when its end (revoked, expired) took the agent off the cases
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

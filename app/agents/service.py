@@ -246,19 +246,47 @@ async def revoke(*, account: Account, delegation_id: uuid.UUID) -> Delegation:
         raise NotFound("授权不存在", code="DELEGATION_NOT_FOUND")
     if state_of(delegation) != "active":
         raise Conflict("授权已撤销或已过期", code="DELEGATION_NOT_ACTIVE")
-    updated = await Delegation.filter(id=delegation.id, revoked_at=None).update(
-        revoked_at=clock.now(), revoked_by=account.id)
-    if not updated:
-        raise Conflict("授权已撤销", code="DELEGATION_NOT_ACTIVE")
-    await delegation.refresh_from_db()
+    async with in_transaction():
+        updated = await Delegation.filter(id=delegation.id, revoked_at=None).update(
+            revoked_at=clock.now(), revoked_by=account.id)
+        if not updated:
+            raise Conflict("授权已撤销", code="DELEGATION_NOT_ACTIVE")
+        await delegation.refresh_from_db()
+        await release_cases(delegation=delegation)
+        other = delegation.agent_id if account.id == delegation.principal_id else delegation.principal_id
+        await notifications.notify(account_id=other, kind="delegation", title="代办授权已撤销",
+                                   body="代办授权已撤销，代办员不能再以您的名义办理事项。", ref=str(delegation.id))
+    return delegation
+
+
+async def release_cases(*, delegation: Delegation) -> int:
+    """When a delegation ends (revoked or expired) its agent stops handling the principal's cases, except
+    those whose item another live delegation from the principal to that agent still covers; the cases stay
+    with the principal, unchanged. Marks the delegation done; returns how many cases were released."""
     from app.applications import service as applications
 
-    if not await active_delegation(principal_id=delegation.principal_id, agent_id=delegation.agent_id):
-        await applications.release_agent(applicant_id=delegation.principal_id, agent_id=delegation.agent_id)
-    other = delegation.agent_id if account.id == delegation.principal_id else delegation.principal_id
-    await notifications.notify(account_id=other, kind="delegation", title="代办授权已撤销",
-                               body="代办授权已撤销，代办员不能再以您的名义办理事项。", ref=str(delegation.id))
-    return delegation
+    live = await Delegation.filter(principal_id=delegation.principal_id, agent_id=delegation.agent_id,
+                                   revoked_at=None, expires_at__gt=clock.now())
+    released = 0
+    if not any(d.scope_all for d in live):
+        keep = sorted({code for d in live for code in d.scope_items})
+        released = await applications.release_agent(applicant_id=delegation.principal_id,
+                                                     agent_id=delegation.agent_id, keep_item_codes=keep)
+    await Delegation.filter(id=delegation.id).update(cases_released_at=clock.now())
+    return released
+
+
+async def release_expired(*, agent_id: uuid.UUID | None = None) -> int:
+    """Release the cases of every delegation that has expired since the last run (scheduled; the workbench
+    runs it for one agent before listing, so an expired delegation's cases never show there)."""
+    qs = Delegation.filter(revoked_at=None, expires_at__lte=clock.now(), cases_released_at=None)
+    if agent_id is not None:
+        qs = qs.filter(agent_id=agent_id)
+    released = 0
+    for delegation in await qs.order_by("expires_at"):
+        async with in_transaction():
+            released += await release_cases(delegation=delegation)
+    return released
 
 
 async def _notify_started(delegation: Delegation) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from app.agents.models import Delegation, ServicePoint
-from app.agents.service import _require_point, active_delegation, get_point, state_of
+from app.agents.service import _require_point, active_delegation, get_point, release_expired, state_of
 from app.applications import service as applications
 from app.applications.workflow import label
 from app.appointments import service as appointments
@@ -47,7 +47,8 @@ async def case_row(app) -> dict:
 
 
 async def cases(*, agent: Account, status: str | None, cursor: str | None, limit: int) -> tuple[list[dict], str | None]:
-    """The cases this agent handles, newest first."""
+    """The cases this agent handles, newest first (never those of a delegation that has ended)."""
+    await release_expired(agent_id=agent.id)
     rows, next_cursor = await applications.list_by_agent(agent_id=agent.id, status=status, cursor=cursor,
                                                          limit=limit)
     return [await case_row(a) for a in rows], next_cursor
@@ -56,6 +57,7 @@ async def cases(*, agent: Account, status: str | None, cursor: str | None, limit
 async def due(*, agent: Account) -> dict:
     """What waits for the agent: corrections requested, fees due, and today's appointments of the
     residents who currently delegate to them."""
+    await release_expired(agent_id=agent.id)
     lists = await applications.due_for_agent(agent_id=agent.id)
     principals = list({d.principal_id for d in await Delegation.filter(
         agent_id=agent.id, revoked_at=None, expires_at__gt=clock.now())})
@@ -82,6 +84,8 @@ async def stats(*, agent: Account) -> dict:
     month_start = clock.local_now().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     now = clock.now()
     agent_ids = await _point_agents(point)
+    for agent_id in agent_ids:
+        await release_expired(agent_id=agent_id)
     return {
         "service_point_id": str(point.id), "service_point": point.name,
         "delegations_active": await Delegation.filter(service_point_id=point.id, revoked_at=None,

@@ -354,13 +354,14 @@ async def on_payment_paid(*, application_id: uuid.UUID, payment_id: str) -> Appl
 
 
 async def add_event(*, application_id: uuid.UUID, action: str, note: str = "", data: dict | None = None,
-                    actor_id: uuid.UUID | None = None) -> None:
+                    actor_id: uuid.UUID | None = None, on_behalf_of: uuid.UUID | None = None) -> None:
     """A timeline event from another domain (寄递 steps): the state does not change, nobody is notified
     here (the calling domain sends its own message)."""
     app = await Application.get_or_none(id=application_id)
     if app is None:
         raise NotFound("办件不存在", code="APPLICATION_NOT_FOUND")
-    await workflow.record_event(app, action=action, actor_id=actor_id, note=note, data=data)
+    await workflow.record_event(app, action=action, actor_id=actor_id, note=note, data=data,
+                                on_behalf_of=on_behalf_of)
 
 
 async def issue_results(*, app: Application) -> list[str]:
@@ -434,9 +435,14 @@ async def reassign_agent(*, application_id: uuid.UUID, from_agent_id: uuid.UUID,
     return app
 
 
-async def release_agent(*, applicant_id: uuid.UUID, agent_id: uuid.UUID) -> int:
-    """The agent no longer handles the applicant's cases (consent withdrawn): they stay with the applicant."""
-    return await Application.filter(applicant_id=applicant_id, agent_id=agent_id).update(agent_id=None)
+async def release_agent(*, applicant_id: uuid.UUID, agent_id: uuid.UUID,
+                        keep_item_codes: list[str] | None = None) -> int:
+    """The agent no longer handles the applicant's cases (consent withdrawn or expired): they stay with the
+    applicant, unchanged. Cases of `keep_item_codes` (items a live delegation still covers) stay with the agent."""
+    qs = Application.filter(applicant_id=applicant_id, agent_id=agent_id)
+    if keep_item_codes:
+        qs = qs.exclude(item_code__in=keep_item_codes)
+    return await qs.update(agent_id=None)
 
 # ---------------------------------------------------------------- aggregates for statistics
 

@@ -38,3 +38,11 @@ async def reconcile_counters() -> int:
     from app.appointments import service
 
     return await service.reconcile_counters()
+
+
+@broker.task(task_name="appointments.notify", retry_on_error=True, max_retries=5)
+async def notify_appointment(appointment_id: str, event: str) -> str:
+    """The person's message about a booking made or cancelled (queued after commit)."""
+    from app.appointments.service import notices
+
+    return await notices.send(appointment_id=appointment_id, event=event)

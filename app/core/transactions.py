@@ -23,8 +23,14 @@ async def in_transaction(connection_name: str | None = None) -> AsyncIterator[An
     try:
         async with _tortoise_transaction(connection_name) as conn:
             yield conn
-        if outer:
-            for callback in _after_commit.get() or []:
+        if token is not None:
+            # The callbacks run outside the finished transaction: a transaction they open is an outer
+            # one again (its own callbacks run at its commit), and a task they start in this process
+            # (in-memory broker) does not inherit a list nobody will run.
+            callbacks = _after_commit.get() or []
+            _after_commit.reset(token)
+            token = None
+            for callback in callbacks:
                 await callback()
     finally:
         if token is not None:

@@ -18,14 +18,15 @@ class Courier(Protocol):
 
     async def create_shipment(self, *, reference: str, recipient: str, phone: str, region_code: str,
                               detail: str) -> str:
-        """Book a pick-up of the result; returns the tracking number."""
+        """Book a pick-up of the result; returns the tracking number. Idempotent on `reference` (the
+        application id): asked again, the courier answers the same tracking number."""
 
     async def track(self, *, tracking_no: str) -> DeliveryStatus:
         """Where the shipment is now (one of MAIL_STEPS)."""
 
 
 class SimulatedCourier:
-    """Assigns `SIM` tracking numbers and moves each shipment along with time (collected after 2 h,
+    """Assigns `SIM` tracking numbers (one per reference) and moves each shipment along with time (collected after 2 h,
     in transit after 6 h, out for delivery after 20 h, signed after 26 h); `advance` pushes one step
     now (the dev endpoint). State lives in Redis for 30 days."""
 
@@ -40,10 +41,15 @@ class SimulatedCourier:
 
     async def create_shipment(self, *, reference: str, recipient: str, phone: str, region_code: str,
                               detail: str) -> str:
+        redis = runtime.redis_client()
         tracking_no = "SIM" + "".join(secrets.choice("0123456789") for _ in range(12))
-        await runtime.redis_client().hset(self._key(tracking_no), mapping={
+        await redis.hset(self._key(tracking_no), mapping={
             "created": clock.now().timestamp(), "bump": 0, "reference": reference})
-        await runtime.redis_client().expire(self._key(tracking_no), self.TTL)
+        await redis.expire(self._key(tracking_no), self.TTL)
+        if not await redis.set(f"courier:sim:ref:{reference}", tracking_no, nx=True, ex=self.TTL):
+            await redis.delete(self._key(tracking_no))  # an order for this reference exists: answer it again
+            known = await redis.get(f"courier:sim:ref:{reference}")
+            return known.decode() if isinstance(known, bytes) else known
         return tracking_no
 
     async def _state(self, tracking_no: str) -> dict:

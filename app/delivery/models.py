@@ -17,6 +17,7 @@ class DeliveryStatus(str, Enum):
     PENDING = "pending"  # chosen, the result is not out yet
     READY = "ready"  # 待领取 at the hall
     PICKED_UP = "picked_up"  # 已领取
+    DISPATCHING = "dispatching"  # 待交寄: the result is out to be mailed, the courier has not yet taken the order
     SHIPPED = "shipped"  # 已交寄 (the courier has the order)
     COLLECTED = "collected"  # 已揽收
     IN_TRANSIT = "in_transit"  # 运输中
@@ -26,7 +27,7 @@ class DeliveryStatus(str, Enum):
 
 STATUS_LABELS = {
     DeliveryStatus.PENDING: "待出件", DeliveryStatus.READY: "待领取", DeliveryStatus.PICKED_UP: "已领取",
-    DeliveryStatus.SHIPPED: "已交寄", DeliveryStatus.COLLECTED: "已揽收", DeliveryStatus.IN_TRANSIT: "运输中",
+    DeliveryStatus.DISPATCHING: "待交寄", DeliveryStatus.SHIPPED: "已交寄", DeliveryStatus.COLLECTED: "已揽收", DeliveryStatus.IN_TRANSIT: "运输中",
     DeliveryStatus.OUT_FOR_DELIVERY: "派送中", DeliveryStatus.DELIVERED: "已签收",
 }
 # The courier's statuses in order: a shipment only moves forward along this list.

@@ -6,7 +6,10 @@ import uuid
 
 from sanic import Blueprint, Request
 
+from app.agents import service as agents
+from app.applications import service as applications
 from app.core.api import endpoint
+from app.core.errors import Forbidden
 from app.delivery import service
 from app.delivery.schemas import AdvanceIn, DeliveryIn, DeliveryOut, PickupIn
 from app.identity.auth import PERSON_ROLES, current_account, require
@@ -17,7 +20,20 @@ sim = Blueprint("courier_sim", url_prefix="/courier-sim")
 sim.ctx.api_prefix = False
 blueprints = [bp, sim]
 
-APPLICANT = require(*PERSON_ROLES)
+APPLICANT = require(*PERSON_ROLES, Role.AGENT)  # agents only with X-On-Behalf-Of
+
+
+async def case_principal(request: Request, application_id: uuid.UUID) -> tuple[uuid.UUID, uuid.UUID]:
+    """(applicant id, actor id) for a case of the applicant, checked like the application routes: another
+    person's case is 404, an agent's delegation must be live and cover the case's item, and a case another
+    agent handles is theirs (403 CASE_OTHER_AGENT)."""
+    acting = await agents.on_behalf(request)
+    app = await applications.get_own(application_id=application_id, applicant_id=acting.principal.id)
+    if acting.on_behalf:
+        agents.check_scope(acting, app.item_code)
+        if app.agent_id is not None and app.agent_id != acting.actor.id:
+            raise Forbidden("该办件由本站点其他代办员办理", code="CASE_OTHER_AGENT")
+    return acting.principal.id, acting.actor.id
 
 
 async def out(delivery, *, show_code: bool = True) -> DeliveryOut:
@@ -29,9 +45,9 @@ async def out(delivery, *, show_code: bool = True) -> DeliveryOut:
 @endpoint(body=DeliveryIn, response=DeliveryOut, summary="选择或修改取件方式（窗口领取或邮寄）", tag="delivery",
           auth=APPLICANT, errors=(404, 409, 422))
 async def choose(request: Request, application_id: uuid.UUID, body: DeliveryIn):
-    account = current_account(request)
-    delivery = await service.choose(application_id=application_id, applicant_id=account.id, method=body.method,
-                                    hall_code=body.hall_code,
+    applicant_id, actor_id = await case_principal(request, application_id)
+    delivery = await service.choose(application_id=application_id, applicant_id=applicant_id, actor_id=actor_id,
+                                    method=body.method, hall_code=body.hall_code,
                                     address=body.address.model_dump() if body.address else None)
     return await out(delivery)
 
@@ -39,7 +55,8 @@ async def choose(request: Request, application_id: uuid.UUID, body: DeliveryIn):
 @bp.get("/applications/<application_id:uuid>/delivery")
 @endpoint(response=DeliveryOut, summary="寄递进度", tag="delivery", auth=APPLICANT, errors=(404,))
 async def track(request: Request, application_id: uuid.UUID):
-    delivery = await service.get_for_applicant(application_id=application_id, applicant_id=current_account(request).id)
+    applicant_id, _ = await case_principal(request, application_id)
+    delivery = await service.get_for_applicant(application_id=application_id, applicant_id=applicant_id)
     return await out(delivery)
 
 
@@ -57,3 +74,8 @@ async def hand_over(request: Request, body: PickupIn):
 async def advance(request: Request, body: AdvanceIn):
     delivery = await service.advance_simulated(tracking_no=body.tracking_no)
     return await out(delivery, show_code=False)
+
+
+from app.agents.docs import on_behalf_header  # noqa: E402
+
+on_behalf_header(choose, track)

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import secrets
 import uuid
+from datetime import timedelta
 
 from app.applications import service as applications
 from app.catalog import service as catalog
-from app.core import clock
+from app.core import clock, runtime
 from app.core.crypto import decrypt, encrypt
 from app.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from app.core.transactions import in_transaction
+from app.core.transactions import after_commit, in_transaction
 from app.delivery import couriers
 from app.delivery.models import (CHANGEABLE, MAIL_STEPS, STATUS_LABELS, Delivery, DeliveryEvent, DeliveryStatus,
                                  Method)
@@ -20,6 +22,10 @@ PHONE = re.compile(r"^1[3-9]\d{9}$")
 CODE_ALPHABET = "23456789"
 CLOSED_CASES = frozenset({"withdrawn", "not_accepted", "rejected"})
 CONTEXT = "delivery_address"
+SHIP_LOCK_SECONDS = 120  # one courier call at a time per delivery; longer than the courier's timeout
+RETRY_AFTER = timedelta(minutes=2)  # a delivery waiting this long for the courier is queued again
+
+log = logging.getLogger("sjt.delivery")
 
 
 def address_of(delivery: Delivery) -> dict | None:
@@ -76,8 +82,9 @@ async def _pickup_hall(item, hall_code: str | None):
 
 
 async def choose(*, application_id: uuid.UUID, applicant_id: uuid.UUID, method: Method, hall_code: str | None = None,
-                 address: dict | None = None) -> Delivery:
+                 address: dict | None = None, actor_id: uuid.UUID | None = None) -> Delivery:
     """Choose (or change, until the result is dispatched) hall pickup or mail for a deliverable item."""
+    actor_id = actor_id or applicant_id
     app = await applications.get_own(application_id=application_id, applicant_id=applicant_id)
     item = await catalog.get_item_by_id(item_id=app.item_id)
     if not item.deliverable:
@@ -110,11 +117,12 @@ async def choose(*, application_id: uuid.UUID, applicant_id: uuid.UUID, method: 
                 raise Conflict("结果已寄出，不能再修改取件方式", code="DELIVERY_DISPATCHED")
             delivery = await Delivery.get(id=delivery.id)
         how = f"窗口领取（{delivery.hall_name}）" if method == Method.PICKUP else "邮寄到家"
-        await applications.add_event(application_id=app.id, action="delivery_chosen", actor_id=applicant_id,
+        await applications.add_event(application_id=app.id, action="delivery_chosen", actor_id=actor_id,
+                                     on_behalf_of=applicant_id if actor_id != applicant_id else None,
                                      note=f"取件方式：{how}", data={"method": method.value})
         if delivery.status == DeliveryStatus.READY:  # the result is already out: act on the new choice now
             delivery = await _send_out(delivery)
-    return delivery
+    return await Delivery.get(id=delivery.id)  # a courier that answered at once has shipped it meanwhile
 
 
 async def dispatch(*, application_id: uuid.UUID) -> Delivery | None:
@@ -137,24 +145,90 @@ async def dispatch(*, application_id: uuid.UUID) -> Delivery | None:
 
 
 async def _send_out(delivery: Delivery) -> Delivery:
-    if delivery.method == Method.PICKUP:
-        while True:  # unique among the results waiting at that hall
-            code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
-            if not await Delivery.exists(hall_id=delivery.hall_id, pickup_code=code, status=DeliveryStatus.READY):
-                break
-        changes = {"status": DeliveryStatus.READY, "pickup_code": code, "courier": None, "tracking_no": None}
-        note = f"结果已送达{delivery.hall_name}，取件码 {code}"
-    else:
-        address = address_of(delivery)
-        courier = couriers.courier()
-        tracking_no = await courier.create_shipment(reference=str(delivery.application_id), **address)
-        changes = {"status": DeliveryStatus.SHIPPED, "courier": courier.name, "tracking_no": tracking_no,
-                   "pickup_code": None}
-        note = f"结果已交寄，运单号 {tracking_no}"
-    await Delivery.filter(id=delivery.id).update(**changes, dispatched_at=clock.now(), updated_at=clock.now())
+    if delivery.method == Method.MAIL:
+        # The courier is called after the caller's transaction commits (task delivery.create_shipment): a
+        # slow or failing courier neither holds nor rolls back the completion. Until it answers, the
+        # delivery waits as `dispatching` (待交寄).
+        await Delivery.filter(id=delivery.id).update(status=DeliveryStatus.DISPATCHING, courier=None,
+                                                     tracking_no=None, pickup_code=None, updated_at=clock.now())
+        await queue_shipment(delivery_id=delivery.id)
+        return await Delivery.get(id=delivery.id)
+    while True:  # unique among the results waiting at that hall
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
+        if not await Delivery.exists(hall_id=delivery.hall_id, pickup_code=code, status=DeliveryStatus.READY):
+            break
+    await Delivery.filter(id=delivery.id).update(status=DeliveryStatus.READY, pickup_code=code, courier=None,
+                                                 tracking_no=None, dispatched_at=clock.now(), updated_at=clock.now())
     delivery = await Delivery.get(id=delivery.id)
-    await _record(delivery, note)
+    await _record(delivery, f"结果已送达{delivery.hall_name}，取件码 {code}")
     return delivery
+
+
+async def queue_shipment(*, delivery_id: uuid.UUID) -> None:
+    """Once the current transaction commits, queue the courier order of a delivery waiting for dispatch.
+    A queue that is down only delays it: `retry_dispatching` queues it again."""
+    async def kick() -> None:
+        from app.delivery.tasks import create_shipment as task
+
+        try:
+            await task.kiq(str(delivery_id))
+        except Exception as exc:
+            log.warning("courier order not queued: %s", type(exc).__name__)
+
+    await after_commit(kick)
+
+
+_UNLOCK = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+"""
+
+
+async def create_shipment(*, delivery_id: uuid.UUID | str) -> str:
+    """Give a delivery waiting for dispatch to the courier, outside any transaction, and record the
+    tracking number. One call at a time per delivery (a lock); the courier's order is idempotent on the
+    reference, so a retry after a lost answer gets the same tracking number. Raises when the courier does
+    (the task is retried; `retry_dispatching` catches up later)."""
+    delivery = await Delivery.get_or_none(id=delivery_id)
+    if delivery is None or delivery.status != DeliveryStatus.DISPATCHING:
+        return "skipped"
+    redis = runtime.redis_client()
+    lock, token = f"delivery:ship:{delivery.id}", secrets.token_hex(8)
+    if not await redis.set(lock, token, nx=True, ex=SHIP_LOCK_SECONDS):
+        return "busy"
+    try:
+        courier = couriers.courier()
+        try:
+            tracking_no = await courier.create_shipment(reference=str(delivery.application_id),
+                                                        **address_of(delivery))
+        except Exception as exc:
+            log.warning("courier %s refused an order: %s", courier.name, type(exc).__name__)
+            await Delivery.filter(id=delivery.id, status=DeliveryStatus.DISPATCHING).update(updated_at=clock.now())
+            raise
+        async with in_transaction():
+            now = clock.now()
+            updated = await Delivery.filter(id=delivery.id, status=DeliveryStatus.DISPATCHING).update(
+                status=DeliveryStatus.SHIPPED, courier=courier.name, tracking_no=tracking_no, dispatched_at=now,
+                updated_at=now)
+            if not updated:
+                return "skipped"
+            delivery = await Delivery.get(id=delivery.id)
+            await _record(delivery, f"结果已交寄，运单号 {tracking_no}")
+    finally:
+        await redis.eval(_UNLOCK, 1, lock, token)
+    return "shipped"
+
+
+async def retry_dispatching() -> int:
+    """Queue again the courier order of every delivery that has waited for dispatch a while (scheduled):
+    the first task may have run out of retries, or never been queued."""
+    due = await Delivery.filter(status=DeliveryStatus.DISPATCHING,
+                                updated_at__lt=clock.now() - RETRY_AFTER).values_list("id", flat=True)
+    from app.delivery.tasks import create_shipment as task
+
+    for delivery_id in due:
+        await task.kiq(str(delivery_id))
+    return len(due)
 
 
 async def _record(delivery: Delivery, note: str) -> None:

@@ -9,7 +9,7 @@ from tortoise.models import Model
 class Message(Model):
     id = fields.UUIDField(primary_key=True)
     account_id = fields.UUIDField(db_index=True)
-    kind = fields.CharField(max_length=32)  # application_status|appointment_reminder|licence_status|…
+    kind = fields.CharField(max_length=32)  # application_status|appointment|appointment_booked|delivery|…
     title = fields.CharField(max_length=64)
     body = fields.TextField()
     link = fields.CharField(max_length=255, default="")  # client page to open

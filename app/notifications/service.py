@@ -56,6 +56,11 @@ async def notify(*, account_id: uuid.UUID | str, kind: str, title: str, body: st
     return message
 
 
+async def exists(*, account_id: uuid.UUID | str, kind: str, ref: str) -> bool:
+    """Whether the account already has a message of this kind about `ref` (a retried task writes it once)."""
+    return await Message.exists(account_id=account_id, kind=kind, ref=ref)
+
+
 async def list_messages(*, account_id: uuid.UUID, unread_only: bool, cursor: str | None, limit: int):
     """The account's inbox, newest first."""
     qs = Message.filter(account_id=account_id)

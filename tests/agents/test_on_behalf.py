@@ -16,6 +16,7 @@ from app.applications.models import Application, ApplicationEvent
 from app.appointments.models import Appointment
 from app.calendar import service as calendar
 from app.core import clock
+from app.delivery.models import Delivery, Method
 from app.files.models import File
 from app.notifications.models import Message
 from app.payments.models import PaymentOrder
@@ -47,8 +48,8 @@ async def world(rt):
     await calendar.load_year(data=load_json("holidays-cn-2026.json"))
     clock.freeze(datetime(2026, 11, 2, 10, 0))  # Monday
     hall = await make_hall()
-    item = await make_application_item(fee_fen=2500, bookable=True)
-    other = await make_application_item(fee_fen=2500, bookable=True)
+    item = await make_application_item(fee_fen=2500, bookable=True, deliverable=True)
+    other = await make_application_item(fee_fen=2500, bookable=True, deliverable=True)
     await item.halls.add(hall)
     await other.halls.add(hall)
     slots = {item.code: await make_slot(hall=hall, day=DAY, item_codes=[item.code]),
@@ -93,6 +94,14 @@ async def _booked(w: World, item):
     appt, _ = await appointments.book(principal_id=w.resident.id, actor_id=w.resident.id, hall_id=w.hall.id,
                                       item_code=item.code, slot_id=w.slots[item.code].id, idempotency_key=None)
     return appt
+
+
+async def _pickup_chosen(w: World, item):
+    from app.delivery import service as delivery
+
+    app = await _draft(w, item)
+    await delivery.choose(application_id=app.id, applicant_id=w.resident.id, method=Method.PICKUP)
+    return app
 
 
 async def _order(w: World, item):
@@ -183,6 +192,26 @@ async def _check_cancel(w, r, appt):
     assert (await Appointment.get(id=appt.id)).status.value == "cancelled"
 
 
+async def _choose_delivery(client, w, h, item, app):
+    return await client.post(f"{API}/applications/{app.id}/delivery", json={"method": "pickup"}, headers=h)
+
+
+async def _check_choose_delivery(w, r, app):
+    assert r.json()["method"] == "pickup" and r.json()["hall_name"] == w.hall.name
+    row = await Delivery.get(application_id=app.id)
+    assert row.applicant_id == w.resident.id
+    event = await ApplicationEvent.get(application_id=app.id, action="delivery_chosen")
+    assert (event.actor_id, event.on_behalf_of) == (w.agent.id, w.resident.id)
+
+
+async def _read_delivery(client, w, h, item, app):
+    return await client.get(f"{API}/applications/{app.id}/delivery", headers=h)
+
+
+async def _check_read_delivery(w, r, app):
+    assert r.json()["application_id"] == str(app.id) and r.json()["status"] == "pending"
+
+
 async def _pay(client, w, h, item, app):
     return await client.post(f"{API}/payments", json={"application_id": str(app.id), "channel": "native"}, headers=h)
 
@@ -210,6 +239,8 @@ PATHS = {
     "files.read": (_file, _read, _check_read, 200),
     "appointments.book": (None, _book, _check_book, 201),
     "appointments.cancel": (_booked, _cancel, _check_cancel, 200),
+    "delivery.choose": (_draft, _choose_delivery, _check_choose_delivery, 200),
+    "delivery.read": (_pickup_chosen, _read_delivery, _check_read_delivery, 200),
     "payments.create": (_accepted, _pay, _check_pay, 201),
     "payments.query": (_order, _query, _check_query, 200),
 }
@@ -223,6 +254,7 @@ async def snapshot() -> tuple:
     """Everything an on-behalf request could write."""
     return (await Application.all().count(), await ApplicationEvent.all().count(), await File.all().count(),
             await Appointment.all().count(), await PaymentOrder.all().count(),
+            tuple(sorted((str(d.id), d.method.value, d.status.value, str(d.updated_at)) for d in await Delivery.all())),
             tuple(sorted((str(a.id), a.status.value, a.form_enc, str(a.updated_at)) for a in await Application.all())),
             tuple(sorted((str(a.id), a.status.value) for a in await Appointment.all())))
 
@@ -289,6 +321,59 @@ class TestOtherRefusals:
         r = await client.get(f"{API}/applications/{apps[0].id}",
                              headers={**await auth_headers(world.agent), "X-On-Behalf-Of": str(world.delegation.id)})
         assert r.status_code == 404
+
+    async def test_another_residents_delivery_is_404(self, client, world):
+        from app.delivery import service as delivery
+
+        stranger = await _resident()
+        _, apps = await applications.create(applicant_id=stranger.id, item_code=world.item.code)
+        await delivery.choose(application_id=apps[0].id, applicant_id=stranger.id, method=Method.PICKUP)
+        headers = {**await auth_headers(world.agent), "X-On-Behalf-Of": str(world.delegation.id)}
+        before = await snapshot()
+        r = await client.get(f"{API}/applications/{apps[0].id}/delivery", headers=headers)
+        assert r.status_code == 404
+        r = await client.post(f"{API}/applications/{apps[0].id}/delivery", json={"method": "pickup"}, headers=headers)
+        assert r.status_code == 404
+        assert await snapshot() == before
+
+    async def test_agent_without_header_cannot_choose_delivery(self, client, world):
+        app = await _draft(world, world.item)
+        r = await client.post(f"{API}/applications/{app.id}/delivery", json={"method": "pickup"},
+                              headers=await auth_headers(world.agent))
+        assert r.status_code == 403 and r.json()["error"]["code"] == "ON_BEHALF_REQUIRED"
+
+    async def test_case_another_agent_handles_is_theirs(self, client, world):
+        point = await agents.get_point(point_id=world.agent.service_point_id)
+        colleague = await make_agent(point)
+        second = await _delegation(colleague, world.resident, items=[world.item.code])
+        made = await client.post(f"{API}/applications", json={"item_code": world.item.code, "form": GOOD_FORM},
+                                 headers={**await auth_headers(colleague), "X-On-Behalf-Of": str(second.id)})
+        app_id = made.json()["items"][0]["id"]
+        headers = {**await auth_headers(world.agent), "X-On-Behalf-Of": str(world.delegation.id)}
+        r = await client.post(f"{API}/applications/{app_id}/delivery", json={"method": "pickup"}, headers=headers)
+        assert r.status_code == 403 and r.json()["error"]["code"] == "CASE_OTHER_AGENT"
+
+
+class TestSpec:
+    """The committed OpenAPI spec documents `X-On-Behalf-Of` on every operation of the matrix."""
+
+    OPERATIONS = [("post", "/api/v1/applications"), ("patch", "/api/v1/applications/{application_id}"),
+                  ("post", "/api/v1/applications/{application_id}/submit"),
+                  ("post", "/api/v1/applications/{application_id}/withdraw"),
+                  ("post", "/api/v1/files"), ("get", "/api/v1/files/{file_id}"), ("post", "/api/v1/appointments"),
+                  ("post", "/api/v1/appointments/{appointment_id}/cancel"), ("post", "/api/v1/payments"),
+                  ("get", "/api/v1/payments/{payment_id}"),
+                  ("post", "/api/v1/applications/{application_id}/delivery"),
+                  ("get", "/api/v1/applications/{application_id}/delivery")]
+
+    @pytest.mark.parametrize("method,path", OPERATIONS)
+    def test_header_is_documented(self, method, path):
+        from tests.security.spec import spec
+
+        op = spec()["paths"][path][method]
+        [header] = [p for p in op.get("parameters", []) if p["in"] == "header" and p["name"] == "X-On-Behalf-Of"]
+        assert header["required"] is False and "DELEGATION_EXPIRED" in header["description"]
+        assert {"403", "422"} <= set(op["responses"])
 
 
 class TestLicences:

@@ -149,3 +149,90 @@ class TestHandover:
         r = await client.post(f"{API}/agent/cases/{app_id}/handover", json={"to_agent_id": str(receiver.id)},
                               headers=await auth_headers(other_lead))
         assert r.status_code == 404
+
+
+class TestDelegationEnds:
+    """An ended delegation (revoked or expired) takes the agent off the resident's cases: they leave the
+    agent's workbench and stay with the resident, unchanged."""
+
+    async def _lists(self, client, agent) -> tuple[list, list]:
+        headers = await auth_headers(agent)
+        cases = (await client.get(f"{API}/agent/cases", headers=headers)).json()["items"]
+        due = (await client.get(f"{API}/agent/due", headers=headers)).json()
+        return [c["id"] for c in cases], [c["id"] for c in due["corrections"] + due["payments"]]
+
+    async def test_expiry_clears_the_agent_by_the_scheduled_task(self, client, world):
+        from datetime import timedelta
+
+        from app.agents.tasks import release_expired
+        from app.core import clock
+
+        app_id = await _case_by_agent(client, world)
+        await review.accept(application_id=app_id, reviewer=world.reviewer)  # a fee is due: on the due list
+        assert await self._lists(client, world.agent) == ([app_id], [app_id])
+        clock.advance(timedelta(days=31))
+        assert await release_expired() == 1
+        app = await Application.get(id=app_id)
+        assert app.agent_id is None and app.status.value == "accepted"
+        assert await self._lists(client, world.agent) == ([], [])
+        assert await release_expired() == 0  # done once
+        r = await client.get(f"{API}/applications/{app_id}", headers=_as(await auth_headers(world.agent),
+                                                                          world.delegation))
+        assert r.status_code == 403 and r.json()["error"]["code"] == "DELEGATION_EXPIRED"
+        mine = await client.get(f"{API}/applications/{app_id}", headers=await auth_headers(world.resident))
+        assert mine.status_code == 200 and mine.json()["agent_id"] is None
+
+    async def test_workbench_never_lists_an_expired_delegations_cases(self, client, world):
+        from datetime import timedelta
+
+        from app.core import clock
+
+        app_id = await _case_by_agent(client, world)
+        clock.advance(timedelta(days=31))  # the scheduled task has not run yet
+        assert await self._lists(client, world.agent) == ([], [])
+        assert (await Application.get(id=app_id)).agent_id is None
+        r = await client.get(f"{API}/agent/stats", headers=await auth_headers(world.agent))
+        assert r.json()["cases_by_status"] == {} and r.json()["delegations_active"] == 0
+
+    async def test_task_is_scheduled(self):
+        from app.agents.tasks import release_expired
+
+        assert release_expired.labels["schedule"] == [{"cron": "*/10 * * * *"}]
+
+    async def test_revocation_clears_it_at_once(self, client, world):
+        app_id = await _case_by_agent(client, world)
+        r = await client.delete(f"{API}/delegations/{world.delegation.id}", headers=await auth_headers(world.resident))
+        assert r.status_code == 200
+        assert (await Application.get(id=app_id)).agent_id is None
+        assert await self._lists(client, world.agent) == ([], [])
+
+    async def test_a_live_delegation_for_the_item_keeps_the_case(self, client, world):
+        """Ending one delegation releases only the cases no other live delegation to that agent covers."""
+        from datetime import timedelta
+
+        from app.core import clock
+
+        other_item = await _other_item_case(client, world)
+        kept_id = await _case_by_agent(client, world)
+        # a longer delegation to the same agent for the first item only
+        await _delegation(world.agent, world.resident, items=[world.item.code], days=90)
+        clock.advance(timedelta(days=31))
+        assert await self._lists(client, world.agent) == ([kept_id], [])
+        assert (await Application.get(id=other_item)).agent_id is None
+
+    async def test_revoking_one_of_two_keeps_what_the_other_covers(self, client, world):
+        second = await _delegation(world.agent, world.resident, items=None)  # everything
+        app_id = await _case_by_agent(client, world)
+        await agents.revoke(account=world.resident, delegation_id=world.delegation.id)
+        assert (await Application.get(id=app_id)).agent_id == world.agent.id
+        await agents.revoke(account=world.resident, delegation_id=second.id)
+        assert (await Application.get(id=app_id)).agent_id is None
+
+
+async def _other_item_case(client, w) -> str:
+    """A case of `w.other` made by the agent under a delegation covering only that item (30 days)."""
+    delegation = await _delegation(w.agent, w.resident, items=[w.other.code])
+    headers = _as(await auth_headers(w.agent), delegation)
+    r = await client.post(f"{API}/applications", json={"item_code": w.other.code, "form": GOOD_FORM}, headers=headers)
+    assert r.status_code == 201, r.text
+    return r.json()["items"][0]["id"]

@@ -128,7 +128,7 @@ class TestAdmin:
         assert r.status_code == 200 and r.json() == {"slots": 1, "cancelled": 1, "waitlist_cancelled": 0}
         await appt.refresh_from_db()
         assert appt.status.value == "cancelled"
-        msg = await Message.get(account_id=world.alice.id)
+        msg = await Message.get(account_id=world.alice.id, kind="appointment")  # besides the booking message
         assert "系统升级停止办理" in msg.body and msg.ref == str(appt.id)
         assert (await counters.read_many([world.slot.id]))[0] == 0
         r = await client.post("/api/v1/appointments", headers=await auth_headers(world.bob), json={

@@ -144,3 +144,122 @@ class TestDispatchAndTracking:
     async def test_unknown_tracking_number_is_404(self, api, item):
         r = await api.client.post("/courier-sim/dev/advance", json={"tracking_no": "SIM000"})
         assert r.status_code == 404
+
+
+async def _mail_case_completed(api, account, item, reviewer) -> dict:
+    """A case whose applicant chose mail, completed by the reviewer (the completion answer)."""
+    app = await api.accepted(account, item, reviewer)
+    r = await api.call("POST", f"/applications/{app['id']}/delivery", account, json={"method": "mail", "address": ADDRESS})
+    assert r.status_code == 200, r.text
+    assert (await api.review(reviewer, app["id"], "approve")).status_code == 200
+    r = await api.review(reviewer, app["id"], "complete")
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+class FlakyCourier:
+    """Wraps the simulated courier: fails while `down`, counts the orders it took, and notes whether it
+    was called inside a transaction."""
+
+    def __init__(self, monkeypatch):
+        from app.delivery import couriers
+
+        self.real = couriers._SIMULATED.create_shipment
+        self.down, self.failed, self.orders, self.in_transaction = False, 0, [], []
+        monkeypatch.setattr(couriers._SIMULATED, "create_shipment", self)
+
+    async def __call__(self, **kw) -> str:
+        from app.core import transactions
+
+        self.in_transaction.append(transactions._after_commit.get() is not None)
+        if self.down:
+            self.failed += 1
+            raise ConnectionError("courier unreachable")
+        self.orders.append(await self.real(**kw))
+        return self.orders[-1]
+
+
+class TestCourierAfterCommit:
+    async def test_completion_commits_although_the_courier_fails_then_ships_once(self, api, item, alice, reviewer,
+                                                                               monkeypatch):
+        from app.applications.models import Application
+
+        courier = FlakyCourier(monkeypatch)
+        courier.down = True
+        done = await _mail_case_completed(api, alice, item, reviewer)
+        assert done["status"] == "completed" and (await Application.get(id=done["id"])).status.value == "completed"
+        assert courier.failed >= 1 and courier.orders == []  # tried (and retried) after the commit
+        body = (await api.call("GET", f"/applications/{done['id']}/delivery", alice)).json()
+        assert (body["status"], body["status_label"], body["tracking_no"], body["changeable"]) == (
+            "dispatching", "待交寄", None, False)
+        assert body["events"] == []
+        r = await api.call("POST", f"/applications/{done['id']}/delivery", alice, json={"method": "pickup"})
+        assert r.status_code == 409 and r.json()["error"]["code"] == "DELIVERY_DISPATCHED"
+        # the courier is back: the scheduled retry picks it up once it has waited a while
+        courier.down = False
+        assert await service.retry_dispatching() == 0
+        clock.advance(service.RETRY_AFTER + timedelta(seconds=1))
+        assert await service.retry_dispatching() == 1
+        body = (await api.call("GET", f"/applications/{done['id']}/delivery", alice)).json()
+        assert body["status"] == "shipped" and body["tracking_no"] == courier.orders[0]
+        assert body["tracking_no"].startswith("SIM") and body["dispatched_at"]
+        assert [e["status"] for e in body["events"]] == ["shipped"]
+        # nothing runs twice: no further retries, a repeated task is a no-op
+        clock.advance(service.RETRY_AFTER * 2)
+        assert await service.retry_dispatching() == 0
+        assert await service.create_shipment(delivery_id=body["id"]) == "skipped"
+        assert len(courier.orders) == 1 and not any(courier.in_transaction)
+        inbox = (await api.call("GET", "/messages", alice)).json()["items"]
+        assert sum("已交寄" in m["title"] for m in inbox) == 1
+        timeline = (await api.call("GET", f"/applications/{done['id']}", alice)).json()["timeline"]
+        assert [e["data"].get("tracking_no") for e in timeline if e["action"] == "delivery"] == [courier.orders[0]]
+
+    async def test_the_courier_is_called_after_the_commit(self, api, item, alice, reviewer, monkeypatch):
+        courier = FlakyCourier(monkeypatch)
+        done = await _mail_case_completed(api, alice, item, reviewer)
+        body = (await api.call("GET", f"/applications/{done['id']}/delivery", alice)).json()
+        assert body["status"] == "shipped" and body["tracking_no"] == courier.orders[0]
+        assert courier.in_transaction == [False]
+
+    async def test_concurrent_runs_give_one_order(self, api, item, alice, reviewer, monkeypatch):
+        import asyncio
+
+        courier = FlakyCourier(monkeypatch)
+        courier.down = True
+        done = await _mail_case_completed(api, alice, item, reviewer)
+        courier.down = False
+        delivery = await Delivery.get(application_id=done["id"])
+        real = courier.real
+
+        async def slow(**kw):
+            await asyncio.sleep(0.05)
+            return await real(**kw)
+
+        courier.real = slow
+        results = await asyncio.gather(*[service.create_shipment(delivery_id=delivery.id) for _ in range(3)])
+        assert sorted(results) == ["busy", "busy", "shipped"] and len(courier.orders) == 1
+        assert (await Delivery.get(id=delivery.id)).tracking_no == courier.orders[0]
+
+    async def test_switching_a_ready_result_to_mail_calls_the_courier_after_commit(self, api, item, alice, reviewer,
+                                                                                 monkeypatch):
+        done = await completed(api, alice, item, reviewer)
+        courier = FlakyCourier(monkeypatch)
+        courier.down = True
+        r = await api.call("POST", f"/applications/{done['id']}/delivery", alice, json={"method": "mail", "address": ADDRESS})
+        assert r.status_code == 200 and r.json()["status"] == "dispatching" and r.json()["pickup_code"] is None
+        assert courier.failed >= 1 and not any(courier.in_transaction)
+
+    def test_retry_is_scheduled(self):
+        from app.delivery.tasks import create_shipment, retry_dispatching
+
+        assert retry_dispatching.labels["schedule"] == [{"cron": "*/5 * * * *"}]
+        assert create_shipment.labels["retry_on_error"] is True
+
+    async def test_simulated_courier_is_idempotent_on_the_reference(self, rt):
+        from app.delivery import couriers
+
+        sim = couriers.SimulatedCourier()
+        first = await sim.create_shipment(reference="app-1", **ADDRESS)
+        assert await sim.create_shipment(reference="app-1", **ADDRESS) == first
+        assert await sim.create_shipment(reference="app-2", **ADDRESS) != first
+        assert await sim.track(tracking_no=first) == "shipped"

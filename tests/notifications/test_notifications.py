@@ -26,6 +26,14 @@ class TestNotify:
         sent = sim.get("dev/messages", params={"touser": account.openid}).json()["messages"]
         assert len(sent) == 1
 
+    async def test_exists_is_per_account_kind_and_ref(self, rt):
+        account, other = await make_account(), await make_account()
+        await service.notify(account_id=account.id, kind="appointment_booked", title="预约成功", body="b", ref="r1")
+        assert await service.exists(account_id=account.id, kind="appointment_booked", ref="r1")
+        assert not await service.exists(account_id=account.id, kind="appointment_cancelled", ref="r1")
+        assert not await service.exists(account_id=account.id, kind="appointment_booked", ref="r2")
+        assert not await service.exists(account_id=other.id, kind="appointment_booked", ref="r1")
+
 
 class TestTemplates:
     @pytest.mark.parametrize("text", ["一个非常非常长的事项名称超过了二十个字符的限制啊", "短"])

@@ -14,7 +14,7 @@ from app.core.transactions import in_transaction
 from app.appointments import counters
 from app.appointments.models import Appointment, AppointmentStatus, Slot, SlotStatus
 from app.appointments.policy import policy
-from app.appointments.service import common
+from app.appointments.service import common, notices
 from app.appointments.service.slots import ensure_counter
 from app.core import clock, runtime
 from app.core.errors import Conflict, NotFound
@@ -119,11 +119,13 @@ async def _book_in_db(*, principal_id, actor_id, hall_id, item_code, slot_id, id
             booked=F("booked") + 1)
         if not took:
             raise Conflict("该时段已约满，可选择其他时段或加入候补", code="SLOT_FULL")
-        return await Appointment.create(
+        appt = await Appointment.create(
             slot_id=slot.id, hall_id=slot.hall_id, item_code=item_code, item_name=item.name,
             window_group=slot.window_group, day=slot.day, starts_at=slot.starts_at, ends_at=slot.ends_at,
             principal_id=principal_id, actor_id=actor_id, delegation_id=delegation_id,
             idempotency_key=idempotency_key or None, request_hash=digest if idempotency_key else None)
+        await notices.queue(appointment_id=appt.id, event=notices.BOOKED)
+        return appt
 
 
 def _mine(account_id: uuid.UUID):
@@ -161,6 +163,7 @@ async def cancel(*, appointment_id: uuid.UUID, account_id: uuid.UUID) -> Appoint
         if not done:
             raise Conflict("当前状态不能取消预约", code="NOT_CANCELLABLE")
         offered = await waitlist.offer_or_release(slot_id=appt.slot_id)
+        await notices.queue(appointment_id=appt.id, event=notices.CANCELLED)
     await counters.unmark_booked(principal_id=appt.principal_id, item_code=appt.item_code, slot_id=appt.slot_id)
     await waitlist.after_offer_or_release(slot_id=appt.slot_id, offered=offered)
     await appt.refresh_from_db()

@@ -13,7 +13,7 @@ from app.core.transactions import in_transaction
 from app.appointments import counters
 from app.appointments.models import Appointment, Slot, SlotStatus, WaitlistEntry, WaitlistStatus
 from app.appointments.policy import policy
-from app.appointments.service import common
+from app.appointments.service import common, notices
 from app.core import clock
 from app.core.errors import Conflict, NotFound
 
@@ -124,6 +124,7 @@ async def confirm(*, entry_id: uuid.UUID, account_id: uuid.UUID) -> Appointment:
                     window_group=slot.window_group, day=slot.day, starts_at=slot.starts_at, ends_at=slot.ends_at,
                     principal_id=entry.principal_id, actor_id=account_id, delegation_id=entry.delegation_id)
                 await WaitlistEntry.filter(id=entry.id).update(appointment_id=appt.id)
+                await notices.queue(appointment_id=appt.id, event=notices.BOOKED)
         except IntegrityError:
             await _withdraw(entry)
             raise Conflict("您当天已预约该事项，保留的名额已顺延给下一位", code="DUPLICATE_BOOKING") from None
