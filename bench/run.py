@@ -86,6 +86,24 @@ def scenarios(platform: Platform, tokens: dict) -> list[Scenario]:
 
 
 LONGPOLLS = int(os.environ.get("BENCH_LONGPOLLS", str(2000 * WORKERS)))
+RUSH = os.environ.get("BENCH_RUSH", "1") != "0"  # the 5 000-on-100 booking rush (bench/rush.py)
+
+
+def rush_lines() -> list[str]:
+    """Run the booking rush (its own platform and bare handler) and summarise it."""
+    from bench import rush
+
+    rush.main(["--workers", str(WORKERS)])
+    r = rush.LAST_REPORT
+    if not r:
+        return ["", "booking rush: did not finish (see its output above)"]
+    p, b = r["platform"], r["bare"]
+    exact = r["consistent"] and r["bookings_made"] == r["seats"]
+    return ["", f"booking rush: {r['attempts']} attempts on {r['seats']} seats, {r['concurrency']} in flight",
+            f"  bookings made {r['bookings_made']}, platform {p['rps']} req/s p50 {p['p50_ms']} ms "
+            f"p99 {p['p99_ms']} ms, bare {b['rps']} req/s, ratio {r['throughput_ratio']}, wall {r['wall_s']} s",
+            f"  target: exactly {r['seats']} bookings and p99 < 1 s -> "
+            f"{'ok' if exact and p['p99_ms'] < 1000 else 'MISS'}"]
 
 
 def main() -> int:
@@ -127,6 +145,8 @@ def main() -> int:
         worst = max((w["rss_mb"] for w in held), default=0)
         lines.append(f"  target: 2000 idle long-polls per worker under 200 MB -> max worker RSS {worst:.1f} MB "
                      f"({'ok' if worst < 200 and polls['answered_200'] == polls['polls'] else 'MISS'})")
+    if RUSH:
+        lines += rush_lines()
     report = "\n".join(lines)
     print(report)
     out = ROOT / "bench" / "out"

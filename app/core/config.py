@@ -24,6 +24,8 @@ class Settings(BaseSettings):
     data_dir: Path = Field(ROOT / "data", alias="DATA_DIR")
     database_url: str = Field("", alias="DATABASE_URL")
     db_pool_max: int = Field(20, alias="DB_POOL_MAX")
+    # Connections each worker opens at start (and keeps): a burst does not wait for new backends.
+    db_pool_min: int = Field(5, alias="DB_POOL_MIN", ge=1)
     redis_url: str = Field("memory://", alias="REDIS_URL")
     task_broker: Literal["auto", "memory", "redis"] = Field("auto", alias="TASK_BROKER")
 

@@ -36,7 +36,7 @@ def tortoise_config(settings: Settings) -> dict:
 
         conn = expand_db_url(url)
         conn["credentials"].setdefault("maxsize", settings.db_pool_max)
-        conn["credentials"].setdefault("minsize", 1)
+        conn["credentials"].setdefault("minsize", min(settings.db_pool_min, settings.db_pool_max))
         credentials = conn
     return {
         "connections": {"default": credentials or url},

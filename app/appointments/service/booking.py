@@ -115,16 +115,18 @@ async def _book_in_db(*, principal_id, actor_id, hall_id, item_code, slot_id, id
     await common.check_no_duplicate(principal_id, item_code, slot.day)
     await common.check_quota(principal_id, slot.day)
     async with in_transaction():
-        took = await Slot.filter(id=slot.id, status=SlotStatus.OPEN, booked__lt=F("capacity")).update(
-            booked=F("booked") + 1)
-        if not took:
-            raise Conflict("该时段已约满，可选择其他时段或加入候补", code="SLOT_FULL")
         appt = await Appointment.create(
             slot_id=slot.id, hall_id=slot.hall_id, item_code=item_code, item_name=item.name,
             window_group=slot.window_group, day=slot.day, starts_at=slot.starts_at, ends_at=slot.ends_at,
             principal_id=principal_id, actor_id=actor_id, delegation_id=delegation_id,
             idempotency_key=idempotency_key or None, request_hash=digest if idempotency_key else None)
         await notices.queue(appointment_id=appt.id, event=notices.BOOKED)
+        # Last, so the slot row (which every booking of this slot updates) stays locked only for
+        # this statement and the commit: in a rush the winners queue on that lock.
+        took = await Slot.filter(id=slot.id, status=SlotStatus.OPEN, booked__lt=F("capacity")).update(
+            booked=F("booked") + 1)
+        if not took:
+            raise Conflict("该时段已约满，可选择其他时段或加入候补", code="SLOT_FULL")
         return appt
 
 
