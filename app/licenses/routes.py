@@ -154,7 +154,7 @@ async def revoke_grant(request: Request, grant_id: uuid.UUID):
 
 @bp.get("/licenses/granted/<grant_id:uuid>")
 @endpoint(query=GrantAccessQuery, response=GrantedLicence, summary="被授权方取用证照（登录的被授权账号或取证码）",
-          tag="licenses", secured=True, errors=(401, 403, 404, 410))
+          tag="licenses", secured=True, errors=(401, 403, 404, 410, 429))
 async def use_grant(request: Request, grant_id: uuid.UUID, query: GrantAccessQuery):
     account = await authenticate(request) if bearer_token(request) else None
     await hit(f"lic-grant:{client_ip(request)}", limit=60, window=60)

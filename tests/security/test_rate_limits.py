@@ -71,3 +71,22 @@ async def test_a_request_without_a_token_is_401_not_counted(client, method, path
     statuses = {(await client.request(method, url, headers=headers, json=sample(schema) if schema else None)).status_code
                 for _ in range(MAX_ATTEMPTS)}
     assert statuses == {401}
+
+
+def test_every_rate_limited_handler_documents_429(app):
+    """A handler that counts requests (`hit`, `hit_many`) can answer 429: its spec must say so, or
+    a client (and schemathesis) meets an undocumented status."""
+    import inspect
+
+    documented = {(m, p): op for m, p, op in operations()}
+    missing = []
+    for route in app.router.routes:
+        handler = getattr(route.handler, "__wrapped__", None)
+        if handler is None or not any(call in inspect.getsource(handler) for call in ("hit(", "hit_many(")):
+            continue
+        path = "/" + re.sub(r"<([a-z_]+)(:[^>]+)?>", r"{\1}", route.path)
+        for method in route.methods:
+            op = documented.get((method, path))
+            if op is not None and "429" not in op["responses"]:
+                missing.append(f"{method} {path}")
+    assert missing == []
