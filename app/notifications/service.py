@@ -11,7 +11,6 @@ from typing import Iterator
 from tortoise.expressions import Q
 
 from app.core import clock, runtime
-from app.core.cache import REDIS_DOWN
 from app.core.errors import NotFound
 from app.core.pagination import paginate
 from app.core.transactions import after_commit
@@ -19,10 +18,6 @@ from app.notifications.models import Message
 
 
 RESEND_BATCH = 200
-# The unread count shown with every inbox read is kept in Redis and dropped whenever a message is
-# written (after its transaction commits) or read; the time limit bounds a count that a read
-# computed just before a write committed.
-UNREAD_TTL = 60
 NEVER_RUN_AFTER = timedelta(minutes=5)  # a queued send not even started by then was lost
 RESEND_WINDOW = timedelta(days=1)
 
@@ -54,7 +49,6 @@ async def notify(*, account_id: uuid.UUID | str, kind: str, title: str, body: st
         wechat = None
     message = await Message.create(account_id=account_id, kind=kind, title=title[:64], body=body,
                                    link=link, ref=ref, wechat=wechat)
-    await after_commit(lambda: _forget_unread(account_id))
     if wechat:
         from app.notifications.tasks import send_wechat_message
 
@@ -75,31 +69,9 @@ async def list_messages(*, account_id: uuid.UUID, unread_only: bool, cursor: str
     return await paginate(qs, cursor=cursor, limit=limit)
 
 
-def _unread_key(account_id) -> str:
-    return f"inbox:unread:{account_id}"
-
-
-async def _forget_unread(account_id) -> None:
-    try:
-        await runtime.redis_client().delete(_unread_key(account_id))
-    except REDIS_DOWN:
-        pass  # the kept count expires within UNREAD_TTL
-
-
 async def unread_count(*, account_id: uuid.UUID) -> int:
     """How many inbox messages the account has not read."""
-    try:
-        kept = await runtime.redis_client().get(_unread_key(account_id))
-    except REDIS_DOWN:
-        kept = None
-    if kept is not None:
-        return int(kept)
-    count = await Message.filter(account_id=account_id, read_at=None).count()
-    try:
-        await runtime.redis_client().set(_unread_key(account_id), count, ex=UNREAD_TTL)
-    except REDIS_DOWN:
-        pass
-    return count
+    return await Message.filter(account_id=account_id, read_at=None).count()
 
 
 async def mark_read(*, account_id: uuid.UUID, message_id: uuid.UUID | None = None) -> int:
@@ -109,9 +81,7 @@ async def mark_read(*, account_id: uuid.UUID, message_id: uuid.UUID | None = Non
         if not await Message.exists(id=message_id, account_id=account_id):
             raise NotFound("消息不存在", code="MESSAGE_NOT_FOUND")
         qs = qs.filter(id=message_id)
-    marked = await qs.update(read_at=clock.now())
-    await _forget_unread(account_id)
-    return marked
+    return await qs.update(read_at=clock.now())
 
 
 async def deliver_wechat(*, message_id: str) -> str:
