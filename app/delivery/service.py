@@ -160,7 +160,9 @@ async def _send_out(delivery: Delivery) -> Delivery:
     await Delivery.filter(id=delivery.id).update(status=DeliveryStatus.READY, pickup_code=code, courier=None,
                                                  tracking_no=None, dispatched_at=clock.now(), updated_at=clock.now())
     delivery = await Delivery.get(id=delivery.id)
-    await _record(delivery, f"结果已送达{delivery.hall_name}，取件码 {code}")
+    # the code only in the applicant's own message: timelines and delivery events are seen by staff
+    await _record(delivery, f"结果已送达{delivery.hall_name}，凭取件码领取",
+                  applicant_note=f"结果已送达{delivery.hall_name}，取件码 {code}")
     return delivery
 
 
@@ -231,8 +233,9 @@ async def retry_dispatching() -> int:
     return len(due)
 
 
-async def _record(delivery: Delivery, note: str) -> None:
-    """A delivery event, the matching step on the case's timeline and a message to the applicant."""
+async def _record(delivery: Delivery, note: str, *, applicant_note: str | None = None) -> None:
+    """A delivery event, the matching step on the case's timeline and a message to the applicant
+    (with `applicant_note` instead of `note` when only the applicant may read it)."""
     from app.notifications import service as notifications
     from app.notifications.templates import character_string, phrase, thing, time_value
 
@@ -243,7 +246,7 @@ async def _record(delivery: Delivery, note: str) -> None:
                                  data={"status": delivery.status.value, "tracking_no": delivery.tracking_no})
     await notifications.notify(
         account_id=delivery.applicant_id, kind="delivery", title=f"{delivery.item_name[:40]}：{label}",
-        body=f"您申请的「{delivery.item_name}」办理结果{label}。{note}",
+        body=f"您申请的「{delivery.item_name}」办理结果{label}。{applicant_note or note}",
         link=f"/pages/applications/detail?id={delivery.application_id}", ref=str(delivery.application_id),
         wechat={"template": "delivery", "data": {
             "thing1": thing(delivery.item_name), "phrase2": phrase(label),

@@ -112,6 +112,13 @@ class TestDispatchAndTracking:
         body = (await api.call("GET", f"/applications/{done['id']}/delivery", alice)).json()
         assert body["method"] == "pickup" and body["status"] == "ready" and len(body["pickup_code"]) == 6
         assert body["changeable"] is True
+        # the code reaches the applicant's own message only: timelines and delivery events are seen by staff
+        code = body["pickup_code"]
+        assert code not in str(body["events"])
+        review = (await api.call("GET", f"/review/applications/{done['id']}", reviewer)).json()
+        assert code not in str(review) and "凭取件码领取" in str(review)
+        from app.notifications.models import Message
+        assert await Message.filter(account_id=alice.id, kind="delivery", body__contains=code).exists()
         elsewhere = await make_account("counter", hall_id=uuid.uuid4())
         r = await api.call("POST", "/counter/deliveries/pickup", elsewhere, json={"pickup_code": body["pickup_code"]})
         assert r.status_code == 403 and r.json()["error"]["code"] == "WRONG_HALL"

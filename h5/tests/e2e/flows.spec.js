@@ -190,6 +190,11 @@ describe('Done-when scenarios', () => {
       return card.count().then((n) => n > 0)
     }, { timeout: 20_000 }).toBe(true)
     await screenshot(rp, 'b-wallet-360')
+    // The result waits at the hall: the case page shows the pickup code (only the applicant sees it).
+    await rp.goto(`${platform.baseUrl}/h5/#/cases/${state.caseId}`)
+    await expect.poll(() => rp.getByLabel('取件码').count(), { timeout: 10_000 }).toBeGreaterThan(0)
+    expect(await rp.getByLabel('取件码').textContent()).toMatch(/\d{6}/)
+    await screenshot(rp, 'b-case-pickup-360')
     await phone.close()
   })
 
