@@ -270,9 +270,9 @@ def main(argv: list[str] | None = None) -> int:
                     for i, tok in enumerate(setup["tokens"])]
         print(f"bare handler: {len(requests)} requests, {args.concurrency} in flight …", flush=True)
         base_result = asyncio.run(fire(f"http://127.0.0.1:{b_port}", "/book", requests, args.concurrency, 40))
-        # 7:59: residents are already browsing the catalogue and the hall's slots (distinct searches
+        # Before 8:00 residents are already browsing the catalogue and the hall's slots (distinct searches
         # reach the database), so the workers are warm when the slots open
-        print("platform: one minute before — browsing traffic …", flush=True)
+        print("platform: before the slots open — browsing traffic …", flush=True)
         asyncio.run(browse(f"http://127.0.0.1:{p_port}", setup, args.concurrency))
         print(f"platform: {len(requests)} booking attempts, {args.concurrency} in flight …", flush=True)
         rush = asyncio.run(fire(f"http://127.0.0.1:{p_port}", "/api/v1/appointments", requests, args.concurrency,
