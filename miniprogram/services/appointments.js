@@ -34,4 +34,7 @@ function book(body, key = randomKey()) {
   return api.create({}, { body, header: { 'Idempotency-Key': key } })
 }
 
-module.exports = { ...api, book, STATUS, WAITLIST, statusLabel: (s) => STATUS[s] || s, clock, timeRange }
+// A booking can be cancelled while it is booked and before the server's cut-off (cancellable_until).
+const cancellable = (x) => x.status === 'booked' && (!x.cancellable_until || Date.now() < Date.parse(x.cancellable_until))
+
+module.exports = { ...api, book, STATUS, WAITLIST, statusLabel: (s) => STATUS[s] || s, clock, timeRange, cancellable }

@@ -20,7 +20,7 @@ Page({
       payload: (ticket.ticket && ticket.ticket.payload) || '',
       time: appointments.timeRange(ticket),
       statusText: appointments.statusLabel(ticket.status),
-      canCancel: ticket.status === 'booked',
+      canCancel: appointments.cancellable(ticket),
     })
   },
   onCancel() {

@@ -362,7 +362,9 @@ const STEPS = [
       const findSlot = async (book) => {
         for (const day of book.data.days) {
           await book.chooseDate(day.date)
-          const found = book.data.slots.find((s) => s.remaining > 0 && s.bookable !== false)
+          // far enough ahead that the cancel at the end is before the server's cut-off, whatever the time of day
+          const found = book.data.slots.find((s) => s.remaining > 0 && s.bookable !== false &&
+            Date.parse(s.starts_at) - Date.now() > 3 * 3600e3)
           if (found) return found
         }
         return null

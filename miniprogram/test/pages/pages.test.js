@@ -408,12 +408,13 @@ describe('appointments', () => {
 
   test('ticket: QR, what to bring, cancel after confirming', async () => {
     let status = 'booked'
+    let cancellableUntil = new Date(Date.now() + 3600e3).toISOString()
     wx.responder = router({
       'GET /api/v1/appointments/ap-1': () => ({ statusCode: 200, data: {
         id: 'ap-1', status, date: '2026-11-26', starts_at: '2026-11-26T01:00:00Z', ends_at: '2026-11-26T01:30:00Z',
         hall: { id: 'hall-1', name: '太原市政务服务中心', address: '长风街', phone: '0351-1234567' }, item: { code: ITEM.code, name: '户口迁移' },
         window_names: ['A01'], materials: [{ name: '居民身份证', required: true, original: 'original', copies: 1 }, { name: '结婚证', required: false, original: 'copy', copies: 1 }],
-        ticket: { payload: 'SJT1:A:xyz' },
+        ticket: { payload: 'SJT1:A:xyz' }, cancellable_until: cancellableUntil,
       } }),
       'POST /api/v1/appointments/ap-1/cancel': () => { status = 'cancelled'; return { statusCode: 200, data: {} } },
     })
@@ -425,6 +426,11 @@ describe('appointments', () => {
     page.onCancel()
     await new Promise((r) => setTimeout(r, 10))
     expect(page.data.statusText).toBe('已取消')
+    // past the server's cut-off (cancellable_until) the button is gone: the server would refuse
+    status = 'booked'
+    cancellableUntil = new Date(Date.now() - 1000).toISOString()
+    await page.refresh()
+    expect(page.data.canCancel).toBe(false)
   })
 })
 
