@@ -263,14 +263,14 @@ async def release_cases(*, delegation: Delegation) -> int:
     """When a delegation ends (revoked or expired) its agent stops handling the principal's cases, except
     those whose item another live delegation from the principal to that agent still covers; the cases stay
     with the principal, unchanged. Marks the delegation done; returns how many cases were released."""
-    from app.applications import service as applications
+    from app.applications import agent_cases
 
     live = await Delegation.filter(principal_id=delegation.principal_id, agent_id=delegation.agent_id,
                                    revoked_at=None, expires_at__gt=clock.now())
     released = 0
     if not any(d.scope_all for d in live):
         keep = sorted({code for d in live for code in d.scope_items})
-        released = await applications.release_agent(applicant_id=delegation.principal_id,
+        released = await agent_cases.release_agent(applicant_id=delegation.principal_id,
                                                      agent_id=delegation.agent_id, keep_item_codes=keep)
     await Delegation.filter(id=delegation.id).update(cases_released_at=clock.now())
     return released

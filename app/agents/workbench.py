@@ -6,7 +6,7 @@ import uuid
 
 from app.agents.models import Delegation, ServicePoint
 from app.agents.service import _require_point, active_delegation, get_point, release_expired, state_of
-from app.applications import service as applications
+from app.applications import agent_cases
 from app.applications.workflow import label
 from app.appointments import service as appointments
 from app.audit import service as audit
@@ -49,7 +49,7 @@ async def case_row(app) -> dict:
 async def cases(*, agent: Account, status: str | None, cursor: str | None, limit: int) -> tuple[list[dict], str | None]:
     """The cases this agent handles, newest first (never those of a delegation that has ended)."""
     await release_expired(agent_id=agent.id)
-    rows, next_cursor = await applications.list_by_agent(agent_id=agent.id, status=status, cursor=cursor,
+    rows, next_cursor = await agent_cases.list_by_agent(agent_id=agent.id, status=status, cursor=cursor,
                                                          limit=limit)
     return [await case_row(a) for a in rows], next_cursor
 
@@ -58,7 +58,7 @@ async def due(*, agent: Account) -> dict:
     """What waits for the agent: corrections requested, fees due, and today's appointments of the
     residents who currently delegate to them."""
     await release_expired(agent_id=agent.id)
-    lists = await applications.due_for_agent(agent_id=agent.id)
+    lists = await agent_cases.due_for_agent(agent_id=agent.id)
     principals = list({d.principal_id for d in await Delegation.filter(
         agent_id=agent.id, revoked_at=None, expires_at__gt=clock.now())})
     today = []
@@ -92,8 +92,8 @@ async def stats(*, agent: Account) -> dict:
                                                       expires_at__gt=now).count(),
         "delegations_this_month": await Delegation.filter(service_point_id=point.id,
                                                           created_at__gte=month_start).count(),
-        "cases_by_status": await applications.counts_by_agents(agent_ids=agent_ids),
-        "cases_this_month": await applications.counts_by_agents(agent_ids=agent_ids, since=month_start),
+        "cases_by_status": await agent_cases.counts_by_agents(agent_ids=agent_ids),
+        "cases_this_month": await agent_cases.counts_by_agents(agent_ids=agent_ids, since=month_start),
     }
 
 
@@ -104,7 +104,7 @@ async def handover(*, lead: Account, application_id: uuid.UUID, to_agent_id: uui
     point = await get_point(point_id=_require_point(lead))
     if point.lead_agent_id != lead.id:
         raise Forbidden("只有站点负责人可以转交办件", code="NOT_LEAD_AGENT")
-    app = await applications.get_handled(application_id=application_id, agent_ids=await _point_agents(point))
+    app = await agent_cases.get_handled(application_id=application_id, agent_ids=await _point_agents(point))
     try:
         receiver = await identity.get_account(account_id=to_agent_id)
     except NotFound:
@@ -116,7 +116,7 @@ async def handover(*, lead: Account, application_id: uuid.UUID, to_agent_id: uui
     if await active_delegation(principal_id=app.applicant_id, agent_id=receiver.id, item_code=app.item_code) is None:
         raise Conflict("居民尚未授权接收的代办员办理该事项，请先请居民授权", code="HANDOVER_NEEDS_DELEGATION")
     from_agent_id = app.agent_id
-    app = await applications.reassign_agent(
+    app = await agent_cases.reassign_agent(
         application_id=app.id, from_agent_id=from_agent_id, to_agent_id=receiver.id, by_id=lead.id,
         note=f"办件转由代办员{receiver.display_name}继续办理" + (f"：{note}" if note else ""))
     await audit.record(action="agents.case_handover", actor_id=lead.id, target_type="application",

@@ -7,14 +7,13 @@ import uuid
 from sanic import Blueprint, HTTPResponse, Request
 
 from app.applications import progress as public
-from app.applications import review, service, workflow
+from app.applications import agent_cases, review, service, workflow
 from app.applications.schemas import (
     ApplicationOut, ApplicationPage, CorrectionIn, CreatedOut, CreateIn, ListQuery, NoteIn, ProgressOut,
     ProgressQuery, ReasonIn, ReviewQuery, UpdateIn, WithdrawIn,
 )
 from app.agents import service as agents
 from app.core import ratelimit
-from app.core.errors import Forbidden
 from app.core.api import endpoint
 from app.identity.auth import PERSON_ROLES, client_ip, current_account, require
 from app.identity.models import Role
@@ -39,11 +38,7 @@ async def own_case(request: Request, application_id: uuid.UUID):
     """(application, applicant id, actor id) for a case of the applicant; an agent's delegation must cover
     the case's item, and a case another agent handles is theirs (403 CASE_OTHER_AGENT)."""
     acting = await agents.on_behalf(request)
-    app = await service.get_own(application_id=application_id, applicant_id=acting.principal.id)
-    if acting.on_behalf:
-        agents.check_scope(acting, app.item_code)
-        if app.agent_id is not None and app.agent_id != acting.actor.id:
-            raise Forbidden("该办件由本站点其他代办员办理", code="CASE_OTHER_AGENT")
+    app = await agent_cases.get_for_acting(application_id=application_id, acting=acting)
     return app, acting.principal.id, acting.actor.id
 
 

@@ -1,5 +1,6 @@
 """Application services for applicants, the public progress query, scheduled deemed acceptance and
-the hooks later domains call (payments, licences)."""
+the hooks later domains call (payments, licences). Agents' cases are in `agent_cases`, aggregates
+for statistics in `aggregates`."""
 
 from __future__ import annotations
 
@@ -379,100 +380,3 @@ async def issue_results(*, app: Application) -> list[str]:
         application_id=app.id, license_type=item.produces_license_type, holder_account_id=app.applicant_id,
         fields=fields, issuer_department=item.department)
     return [str(licence.id)]
-
-
-# ---------------------------------------------------------------- agents (代办): workbench and handover
-
-async def list_by_agent(*, agent_id: uuid.UUID, status: Status | None = None, cursor: str | None = None,
-                        limit: int = 20):
-    """The cases an agent handles (created on behalf or handed over to them), newest first."""
-    qs = Application.filter(agent_id=agent_id)
-    if status is not None:
-        qs = qs.filter(status=status)
-    return await paginate(qs, cursor=cursor, limit=limit)
-
-
-async def due_for_agent(*, agent_id: uuid.UUID) -> dict[str, list[Application]]:
-    """An agent's cases waiting for them: corrections requested, and fees payable but unpaid."""
-    corrections = await Application.filter(agent_id=agent_id, status=Status.NEEDS_CORRECTION).order_by("updated_at")
-    payments = await Application.filter(agent_id=agent_id, status__in=(Status.ACCEPTED, Status.APPROVED),
-                                        fee_fen__gt=0, paid_at=None).order_by("updated_at")
-    return {"corrections": corrections, "payments": payments}
-
-
-async def counts_by_agents(*, agent_ids: list[uuid.UUID], since=None) -> dict[str, int]:
-    """Cases handled by these agents by status (created since `since` when given)."""
-    qs = Application.filter(agent_id__in=agent_ids)
-    if since is not None:
-        qs = qs.filter(created_at__gte=since)
-    counts: dict[str, int] = {}
-    for status in await qs.values_list("status", flat=True):
-        key = status.value if isinstance(status, Status) else str(status)
-        counts[key] = counts.get(key, 0) + 1
-    return counts
-
-
-async def get_handled(*, application_id: uuid.UUID, agent_ids: list[uuid.UUID]) -> Application:
-    """A case handled by one of `agent_ids` (404 otherwise)."""
-    app = await Application.get_or_none(id=application_id, agent_id__in=agent_ids)
-    if app is None:
-        raise NotFound("办件不存在", code="APPLICATION_NOT_FOUND")
-    return app
-
-
-async def reassign_agent(*, application_id: uuid.UUID, from_agent_id: uuid.UUID, to_agent_id: uuid.UUID,
-                         by_id: uuid.UUID, note: str = "") -> Application:
-    """Hand a case from one agent to another: guarded update, timeline event, the applicant notified."""
-    async with in_transaction():
-        updated = await Application.filter(id=application_id, agent_id=from_agent_id).update(
-            agent_id=to_agent_id, updated_at=clock.now())
-        if not updated:
-            raise Conflict("办件已被转交或不再由该代办员办理", code="HANDOVER_STALE")
-        app = await Application.get(id=application_id)
-        await workflow.record_event(app, action="handover", actor_id=by_id, on_behalf_of=None, note=note,
-                                    data={"from_agent_id": str(from_agent_id), "to_agent_id": str(to_agent_id)},
-                                    notify=True)
-    return app
-
-
-async def release_agent(*, applicant_id: uuid.UUID, agent_id: uuid.UUID,
-                        keep_item_codes: list[str] | None = None) -> int:
-    """The agent no longer handles the applicant's cases (consent withdrawn or expired): they stay with the
-    applicant, unchanged. Cases of `keep_item_codes` (items a live delegation still covers) stay with the agent."""
-    qs = Application.filter(applicant_id=applicant_id, agent_id=agent_id)
-    if keep_item_codes:
-        qs = qs.exclude(item_code__in=keep_item_codes)
-    return await qs.update(agent_id=None)
-
-# ---------------------------------------------------------------- aggregates for statistics
-
-async def status_counts() -> dict[str, dict]:
-    """Applications (drafts excluded) by status, and by department then status."""
-    by_status: dict[str, int] = {}
-    by_department: dict[str, dict[str, int]] = {}
-    rows = await Application.exclude(status=Status.DRAFT).values_list("department", "status")
-    for department, status in rows:
-        status = Status(status).value
-        by_status[status] = by_status.get(status, 0) + 1
-        dept = by_department.setdefault(department, {})
-        dept[status] = dept.get(status, 0) + 1
-    return {"by_status": by_status, "by_department": by_department}
-
-
-async def overdue_count(*, today=None) -> int:
-    """Open cases (submitted, accepted, approved) past their deadline."""
-    today = today or clock.today()
-    return await Application.filter(status__in=list(workflow.OPEN_STATES), deadline__lt=today).count()
-
-
-async def completed_processing_days() -> list[int]:
-    """Working days from acceptance to completion of every completed case that was accepted."""
-    from app.core.clock import SHANGHAI
-
-    days = []
-    for accepted_at, completed_at in await Application.filter(
-            status=Status.COMPLETED, accepted_at__isnull=False, completed_at__isnull=False
-    ).values_list("accepted_at", "completed_at"):
-        days.append(await calendar.workdays_between(start=accepted_at.astimezone(SHANGHAI).date(),
-                                                    end=completed_at.astimezone(SHANGHAI).date()))
-    return days

@@ -7,9 +7,8 @@ import uuid
 from sanic import Blueprint, Request
 
 from app.agents import service as agents
-from app.applications import service as applications
+from app.applications import agent_cases
 from app.core.api import endpoint
-from app.core.errors import Forbidden
 from app.delivery import service
 from app.delivery.schemas import AdvanceIn, DeliveryIn, DeliveryOut, PickupIn
 from app.identity.auth import PERSON_ROLES, current_account, require
@@ -28,11 +27,7 @@ async def case_principal(request: Request, application_id: uuid.UUID) -> tuple[u
     person's case is 404, an agent's delegation must be live and cover the case's item, and a case another
     agent handles is theirs (403 CASE_OTHER_AGENT)."""
     acting = await agents.on_behalf(request)
-    app = await applications.get_own(application_id=application_id, applicant_id=acting.principal.id)
-    if acting.on_behalf:
-        agents.check_scope(acting, app.item_code)
-        if app.agent_id is not None and app.agent_id != acting.actor.id:
-            raise Forbidden("该办件由本站点其他代办员办理", code="CASE_OTHER_AGENT")
+    await agent_cases.get_for_acting(application_id=application_id, acting=acting)
     return acting.principal.id, acting.actor.id
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.applications import service as applications
+from app.applications import aggregates
 from app.catalog import service as catalog
 from app.catalog.constants import LEVEL_NAMES, LEVELS
 from app.core import clock
@@ -31,9 +31,9 @@ async def overview() -> OverviewOut:
         levels.append(LevelShare(level=level, level_label=LEVEL_NAMES[level], total=counts["total"],
                                  online=counts["online"], share=share, target=target,
                                  meets_target=None if target is None or not counts["total"] else share >= target))
-    counts = await applications.status_counts()
+    counts = await aggregates.status_counts()
     departments = sorted(counts["by_department"].items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))
-    days = await applications.completed_processing_days()
+    days = await aggregates.completed_processing_days()
     ratings = await feedback.rating_counts()
     total_ratings = sum(ratings.values())
     satisfied = ratings.get(4, 0) + ratings.get(5, 0)
@@ -43,7 +43,7 @@ async def overview() -> OverviewOut:
                                     for d, s in departments],
         processing_time=ProcessingTime(completed_cases=len(days),
                                        average_workdays=round(sum(days) / len(days), 2) if days else None),
-        overdue=await applications.overdue_count(today=today),
+        overdue=await aggregates.overdue_count(today=today),
         satisfaction=Satisfaction(ratings=total_ratings, satisfied=satisfied, rate=_ratio(satisfied, total_ratings),
                                   by_score={str(k): v for k, v in sorted(ratings.items())}),
         rectifications=RectificationCounts(**await feedback.rectification_counts(today=today)))
