@@ -2,7 +2,7 @@
 
 Builds the platform against PostgreSQL + Redis (a temporary database), opens the resources,
 then calls the path n times over ASGI with a resident's token (or the named staff account's) and
-prints the call tree. `{application_id}`, `{receipt_no}`, `{query_code}`, `{hall_id}`, `{day}`,
+prints the call tree (PROFILER=cprofile: a flat list by own time). `{application_id}`, `{receipt_no}`, `{query_code}`, `{hall_id}`, `{day}`,
 `{item_code}` in the path are filled from bench/fixtures.py; `POST:/path` sends a fresh 亮证 code
 as the body of each request (licence verify)."""
 
@@ -59,14 +59,29 @@ async def main(path: str, n: int, env: dict, staff: str | None = None) -> None:
                 for _ in range(50):
                     r = await call(client, headers)
                     assert r.status_code == 200, r.text
-                profiler = Profiler(interval=0.0005, async_mode="enabled")
-                started = time.perf_counter()
-                profiler.start()
-                for _ in range(n):
-                    await call(client, headers)
-                profiler.stop()
-                print(f"{n} requests in {time.perf_counter() - started:.2f}s")
-                print(profiler.output_text(unicode=True, color=False, show_all=False))
+                started, cpu = time.perf_counter(), time.process_time()
+                if os.environ.get("PROFILER") == "cprofile":  # flat: where the CPU goes, by function
+                    import cProfile
+                    import pstats
+
+                    profiler = cProfile.Profile()
+                    profiler.enable()
+                    for _ in range(n):
+                        await call(client, headers)
+                    profiler.disable()
+                    stats = pstats.Stats(profiler).sort_stats("tottime")
+                    stats.print_stats(40)
+                    if os.environ.get("CALLERS"):  # e.g. CALLERS=_find_spec: who calls it
+                        stats.print_callers(os.environ["CALLERS"])
+                else:
+                    profiler = Profiler(interval=0.0005, async_mode="enabled")
+                    profiler.start()
+                    for _ in range(n):
+                        await call(client, headers)
+                    profiler.stop()
+                    print(profiler.output_text(unicode=True, color=False, show_all=False))
+                print(f"{n} requests in {time.perf_counter() - started:.2f}s, "
+                      f"{1000 * (time.process_time() - cpu) / n:.2f} ms CPU each (client included)")
     finally:
         await close_resources(resources)
 

@@ -87,6 +87,8 @@ def scenarios(platform: Platform, tokens: dict) -> list[Scenario]:
 
 LONGPOLLS = int(os.environ.get("BENCH_LONGPOLLS", str(2000 * WORKERS)))
 RUSH = os.environ.get("BENCH_RUSH", "1") != "0"  # the 5 000-on-100 booking rush (bench/rush.py)
+# While working on one scenario: BENCH_ONLY=detail,inbox runs only the scenarios whose names contain one.
+ONLY = [w.strip() for w in os.environ.get("BENCH_ONLY", "").split(",") if w.strip()]
 
 
 def rush_lines() -> list[str]:
@@ -119,6 +121,8 @@ def main() -> int:
         before = run_locust(ceil.base, ceiling_scenario)
         rows.append(("ceiling: bare Sanic JSON", before, 1.0, None, ceil.rss_mb()))
         for sc in scenarios(platform, platform.tokens()):
+            if ONLY and not any(w in sc.name for w in ONLY):
+                continue
             result = run_locust(platform.base, sc)
             after = run_locust(ceil.base, ceiling_scenario)
             base_rps = (before["rps"] + after["rps"]) / 2

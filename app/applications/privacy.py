@@ -12,6 +12,7 @@ from app.core.crypto import decrypt, encrypt, mask_id_number, mask_phone
 
 _ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
 _PHONE = re.compile(r"(?<![0-9A-Za-z])1[3-9]\d{9}(?![0-9A-Za-z])")
+_ELEVEN_DIGITS = re.compile(r"\d{11}")  # both patterns need at least this; most content has none
 FORM_CONTEXT = "application_form"
 
 
@@ -26,7 +27,7 @@ def open_form(token: str) -> dict:
 
 def mask_text(text: str) -> str:
     """`text` with every ID number and mobile number masked."""
-    if not text:
+    if not text or len(text) < 11 or not _ELEVEN_DIGITS.search(text):
         return text
     text = _ID_NUMBER.sub(lambda m: mask_id_number(m.group(0)) or "", text)
     return _PHONE.sub(lambda m: mask_phone(m.group(0)) or "", text)
@@ -34,12 +35,22 @@ def mask_text(text: str) -> str:
 
 def mask_values(value: Any) -> Any:
     """Every string inside `value` (dicts and lists too) passed through mask_text."""
+    if isinstance(value, (dict, list)):
+        try:
+            if not _ELEVEN_DIGITS.search(orjson.dumps(value).decode()):
+                return value  # one pass over the JSON text instead of a walk through every string
+        except TypeError:
+            pass
+    return _mask_walk(value)
+
+
+def _mask_walk(value: Any) -> Any:
     if isinstance(value, str):
         return mask_text(value)
     if isinstance(value, dict):
-        return {k: mask_values(v) for k, v in value.items()}
+        return {k: _mask_walk(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [mask_values(v) for v in value]
+        return [_mask_walk(v) for v in value]
     return value
 
 

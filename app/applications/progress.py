@@ -15,7 +15,7 @@ import orjson
 
 from app.applications import service, workflow
 from app.applications.schemas import ProgressOut, ProgressStep
-from app.core import runtime
+from app.core import ratelimit, runtime
 from app.core.cache import REDIS_DOWN
 from app.core.errors import NotFound
 
@@ -31,14 +31,14 @@ def _code_hash(receipt_no: str, query_code: str) -> str:
     return hashlib.sha256(f"{receipt_no}:{query_code.strip().upper()}".encode()).hexdigest()
 
 
-async def public_progress(*, receipt_no: str, query_code: str) -> bytes:
-    """The rendered progress of an accepted case (404 unless receipt number and query code match)."""
+async def public_progress(*, receipt_no: str, query_code: str,
+                          limits: tuple[tuple[str, int, int, str | None], ...] = ()) -> bytes:
+    """The rendered progress of an accepted case (404 unless receipt number and query code match).
+    `limits` (ratelimit.hit_many's) are counted in the same Redis round trip that reads the kept answer;
+    while Redis is unreachable they are counted per worker and the answer comes from the database."""
     receipt_no = receipt_no.strip().upper()
     wanted = _code_hash(receipt_no, query_code)
-    try:
-        cached = await runtime.redis_client().get(_key(receipt_no))
-    except REDIS_DOWN:
-        cached = None
+    cached = await ratelimit.hit_many(*limits, read=_key(receipt_no), local_fallback=True)
     if cached is not None:
         entry = orjson.loads(cached)
         if not hmac.compare_digest(entry["code"], wanted):

@@ -13,7 +13,6 @@ from app.applications.schemas import (
     ProgressQuery, ReasonIn, ReviewQuery, UpdateIn, WithdrawIn,
 )
 from app.agents import service as agents
-from app.core import ratelimit
 from app.core.api import endpoint
 from app.identity.auth import PERSON_ROLES, client_ip, current_account, require
 from app.identity.models import Role
@@ -177,11 +176,10 @@ async def complete(request: Request, application_id: uuid.UUID, body: NoteIn):
 @endpoint(query=ProgressQuery, response=ProgressOut, summary="办件进度查询（免登录）", tag="applications",
           errors=(404, 429))
 async def progress(request: Request, query: ProgressQuery):
-    await ratelimit.hit_many(
-        (f"progress:{client_ip(request)}", PROGRESS_LIMIT, PROGRESS_WINDOW, "查询过于频繁，请稍后再试"),
-        (f"progress:receipt:{query.receipt_no.strip().upper()}", PER_RECEIPT_LIMIT, PER_RECEIPT_WINDOW,
-         "该受理编号查询过于频繁，请稍后再试"))
-    data = await public.public_progress(receipt_no=query.receipt_no, query_code=query.query_code)
+    limits = ((f"progress:{client_ip(request)}", PROGRESS_LIMIT, PROGRESS_WINDOW, "查询过于频繁，请稍后再试"),
+              (f"progress:receipt:{query.receipt_no.strip().upper()}", PER_RECEIPT_LIMIT, PER_RECEIPT_WINDOW,
+               "该受理编号查询过于频繁，请稍后再试"))
+    data = await public.public_progress(receipt_no=query.receipt_no, query_code=query.query_code, limits=limits)
     return HTTPResponse(data, content_type="application/json")
 
 

@@ -17,7 +17,7 @@ from app.applications.models import Application, ApplicationEvent, Status
 from app.applications.privacy import keep_masked, seal_form
 from app.calendar import service as calendar
 from app.catalog import service as catalog
-from app.core import clock
+from app.core import clock, rawsql
 from app.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.core.pagination import paginate
 from app.files import service as files
@@ -99,7 +99,8 @@ async def get_by_id(*, application_id: uuid.UUID) -> Application:
 
 async def get_own(*, application_id: uuid.UUID, applicant_id: uuid.UUID) -> Application:
     """The applicant's own application (404 for anyone else's)."""
-    app = await Application.get_or_none(id=application_id, applicant_id=applicant_id)
+    app = await rawsql.select_one(Application, 'SELECT * FROM "application" WHERE "id" = $1 AND "applicant_id" = $2',
+                                  application_id, applicant_id)
     if app is None:
         raise NotFound("办件不存在", code="APPLICATION_NOT_FOUND")
     return app
@@ -118,7 +119,8 @@ async def list_own(*, applicant_id: uuid.UUID, status: Status | None, cursor: st
 
 async def timeline(*, application_id: uuid.UUID) -> list[ApplicationEvent]:
     """Every event of an application, oldest first."""
-    return await ApplicationEvent.filter(application_id=application_id).order_by("created_at", "id")
+    return await rawsql.select(ApplicationEvent, 'SELECT * FROM "application_event" WHERE "application_id" = $1 '
+                               'ORDER BY "created_at", "id"', application_id)
 
 
 async def update(*, application_id: uuid.UUID, applicant_id: uuid.UUID, form: dict | None,

@@ -4,6 +4,7 @@ Every time limit (promised days, deemed acceptance, rectification deadlines) cou
 
 from __future__ import annotations
 
+import time
 from datetime import date, timedelta
 
 from app.core.transactions import in_transaction
@@ -11,14 +12,18 @@ from app.core.transactions import in_transaction
 from app.calendar.models import CalendarDay
 from app.core.errors import ValidationFailed
 
-_cache: dict[date, bool] | None = None
+# Per process, re-read every RELOAD_SECONDS: a year loaded through another worker counts here soon after.
+RELOAD_SECONDS = 60
+_now = time.monotonic  # tests move it
+_cache: tuple[float, dict[date, bool]] | None = None
 
 
 async def _exceptions() -> dict[date, bool]:
     global _cache
-    if _cache is None:
-        _cache = {row.day: row.is_workday for row in await CalendarDay.all()}
-    return _cache
+    now = _now()
+    if _cache is None or _cache[0] <= now:
+        _cache = (now + RELOAD_SECONDS, {row.day: row.is_workday for row in await CalendarDay.all()})
+    return _cache[1]
 
 
 def invalidate() -> None:

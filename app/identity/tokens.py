@@ -82,11 +82,11 @@ def _keyring(folder: str) -> tuple[SigningKey, ...]:
 
 def keyring() -> tuple[SigningKey, ...]:
     """Live keys, oldest first; the newest signs. At most two are kept live (current + previous)."""
-    folder = jwt_folder()
-    keys = _keyring(str(folder))
+    folder = os.path.join(runtime.settings().keys_dir, "jwt")  # a str: no Path built on every verify
+    keys = _keyring(folder)
     if not keys:
-        generate_key(folder)
-        keys = _keyring(str(folder))
+        generate_key(Path(folder))
+        keys = _keyring(folder)
     return keys[-2:]
 
 

@@ -63,24 +63,33 @@ class Ed25519Suite(Suite):
             serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption())
 
     def public_jwk(self, private: bytes) -> dict:
-        public = Ed25519PrivateKey.from_private_bytes(private).public_key().public_bytes(
-            serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-        return {"kty": "OKP", "crv": "Ed25519", "x": b64u(public)}
+        return {"kty": "OKP", "crv": "Ed25519", "x": _ed_public_x(private)}
 
     def sign(self, private: bytes, data: bytes) -> bytes:
         return _ed_private(private).sign(data)
 
     def verify(self, jwk: dict, signature: bytes, data: bytes) -> bool:
         try:
-            Ed25519PublicKey.from_public_bytes(unb64u(jwk["x"])).verify(signature, data)
+            _ed_public(jwk["x"]).verify(signature, data)
             return True
-        except (InvalidSignature, ValueError, KeyError):
+        except (InvalidSignature, ValueError, KeyError, TypeError):
             return False
 
 
 @lru_cache(maxsize=64)
 def _ed_private(private: bytes) -> Ed25519PrivateKey:
     return Ed25519PrivateKey.from_private_bytes(private)
+
+
+@lru_cache(maxsize=64)
+def _ed_public_x(private: bytes) -> str:
+    return b64u(_ed_private(private).public_key().public_bytes(serialization.Encoding.Raw,
+                                                               serialization.PublicFormat.Raw))
+
+
+@lru_cache(maxsize=256)
+def _ed_public(x: str) -> Ed25519PublicKey:
+    return Ed25519PublicKey.from_public_bytes(unb64u(x))
 
 
 class Sm2Suite(Suite):

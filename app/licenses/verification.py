@@ -8,7 +8,7 @@ import io
 import uuid
 from datetime import datetime, timezone
 
-from app.core import clock, runtime
+from app.core import clock, rawsql, runtime
 from app.core.errors import Conflict, Forbidden, ValidationFailed
 from app.core.pagination import paginate
 from app.core.ratelimit import hit
@@ -91,6 +91,10 @@ async def _verifier_context(account: Account) -> dict:
     return ctx
 
 
+async def _licence(licence_id: uuid.UUID) -> Licence | None:
+    return await rawsql.select_one(Licence, 'SELECT * FROM "licence" WHERE "id" = $1', licence_id)
+
+
 def _wallet_keys(payload: str) -> list[dict]:
     kid = payload.strip()[len(codes.PREFIX):].split(".", 1)[0]
     key = seal.lookup(kid) if kid else None
@@ -111,7 +115,7 @@ async def verify(*, payload: str, verifier: Account, purpose: str | None = None,
     except codes.CodeError as exc:
         reason = exc.reason
     if claims is not None:
-        licence = await Licence.get_or_none(id=claims.licence_id)
+        licence = await _licence(claims.licence_id)
         if licence is None:
             reason = "NOT_FOUND"
         elif purpose is not None and purpose != claims.purpose:

@@ -18,10 +18,9 @@ bp = Blueprint("notifications")
 @endpoint(query=MessageQuery, response=MessagePage, summary="我的消息（站内信）", tag="messages", auth=require())
 async def list_messages(request: Request, query: MessageQuery):
     account = current_account(request)
-    rows, cursor = await service.list_messages(account_id=account.id, unread_only=query.unread,
+    rows, cursor, unread = await service.inbox(account_id=account.id, unread_only=query.unread,
                                                cursor=query.cursor, limit=query.limit)
-    return MessagePage(items=[MessageOut.of(m) for m in rows], next_cursor=cursor,
-                       unread=await service.unread_count(account_id=account.id))
+    return MessagePage(items=[MessageOut.of(m) for m in rows], next_cursor=cursor, unread=unread)
 
 
 @bp.post("/messages/<message_id:uuid>/read")

@@ -10,9 +10,9 @@ from typing import Iterator
 
 from tortoise.expressions import Q
 
-from app.core import clock, runtime
+from app.core import clock, rawsql, runtime
 from app.core.errors import NotFound
-from app.core.pagination import paginate
+from app.core.pagination import encode_cursor, paginate
 from app.core.transactions import after_commit
 from app.notifications.models import Message
 
@@ -67,6 +67,27 @@ async def list_messages(*, account_id: uuid.UUID, unread_only: bool, cursor: str
     if unread_only:
         qs = qs.filter(read_at=None)
     return await paginate(qs, cursor=cursor, limit=limit)
+
+
+_FIRST_PAGE = ('SELECT m.*, (SELECT COUNT(*) FROM "message" u WHERE u."account_id" = $1 AND u."read_at" IS NULL) '
+               'AS "unread_total" FROM "message" m WHERE m."account_id" = $1{only_unread} '
+               'ORDER BY m."created_at" DESC, m."id" DESC LIMIT $2')
+
+
+async def inbox(*, account_id: uuid.UUID, unread_only: bool, cursor: str | None,
+                limit: int) -> tuple[list[Message], str | None, int]:
+    """One page of the inbox, the next page's cursor and how many messages are unread; the first page,
+    opened on every visit, is one statement."""
+    if cursor:
+        rows, next_cursor = await list_messages(account_id=account_id, unread_only=unread_only, cursor=cursor,
+                                                limit=limit)
+        return rows, next_cursor, await unread_count(account_id=account_id)
+    sql = _FIRST_PAGE.format(only_unread=' AND m."read_at" IS NULL' if unread_only else "")
+    found = await rawsql.rows(Message, sql, account_id, limit + 1)
+    unread = int(found[0]["unread_total"]) if found else 0  # no message on the first page: none at all
+    page = [Message._init_from_db(**row) for row in found[:limit]]
+    next_cursor = encode_cursor(page[-1].created_at, page[-1].id) if len(found) > limit else None
+    return page, next_cursor, unread
 
 
 async def unread_count(*, account_id: uuid.UUID) -> int:

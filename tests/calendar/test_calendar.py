@@ -39,3 +39,19 @@ class TestLoadYear:
     async def test_rejects_mixed_years(self, rt):
         with pytest.raises(ValidationFailed):
             await service.load_year(data={"year": 2027, "holidays": [{"name": "x", "dates": ["2026-01-01"]}]})
+
+
+class TestOtherWorkers:
+    async def test_a_year_loaded_elsewhere_counts_here_after_the_reload_interval(self, rt, monkeypatch):
+        from app.calendar.models import CalendarDay
+
+        now = [5000.0]
+        monkeypatch.setattr(service, "_now", lambda: now[0])
+        service.invalidate()
+        day = date(2027, 2, 8)  # a plain Monday, then declared a holiday by another worker
+        assert await service.is_workday(day=day) is True
+        await CalendarDay.create(day=day, is_workday=False, name="春节")  # as another worker's load_year
+        assert await service.is_workday(day=day) is True  # this worker's copy, for now
+        now[0] += service.RELOAD_SECONDS + 1
+        assert await service.is_workday(day=day) is False
+        service.invalidate()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.core import ratelimit
+from app.core.cache import REDIS_DOWN
 from app.core.errors import RateLimited
 
 
@@ -46,3 +47,50 @@ class TestHitMany:
             await ratelimit.hit_many(("t:s", 1, 60, None))
         with pytest.raises(RateLimited):
             await ratelimit.hit_many(("t:s", 1, 60, None))
+
+    async def test_a_key_read_in_the_same_trip(self, rt):
+        await rt.redis.set("cached:answer", "kept")
+        assert await ratelimit.hit_many(("t:r", 5, 60, None), read="cached:answer") == "kept"
+        assert await ratelimit.hit_many(("t:r", 5, 60, None), read="cached:none") is None
+        assert await rt.redis.get("rl:t:r") == "2"
+
+    async def test_over_the_limit_is_refused_even_with_a_read(self, rt):
+        await ratelimit.hit_many(("t:r2", 1, 60, "过频"), read="x")
+        with pytest.raises(RateLimited):
+            await ratelimit.hit_many(("t:r2", 1, 60, "过频"), read="x")
+
+
+class TestRedisUnreachable:
+    @pytest.fixture
+    def unreachable(self, rt):
+        import redis.asyncio as aioredis
+        from redis.asyncio.retry import Retry
+        from redis.backoff import NoBackoff
+
+        rt.redis = aioredis.Redis(host="127.0.0.1", port=1, socket_connect_timeout=0.2, retry=Retry(NoBackoff(), 0))
+        ratelimit._local.clear()
+        yield rt
+        ratelimit._local.clear()
+
+    async def test_without_fallback_the_outage_is_raised(self, unreachable):
+        with pytest.raises(REDIS_DOWN):
+            await ratelimit.hit_many(("t:u", 5, 60, None))
+
+    async def test_with_fallback_this_worker_counts_and_limits(self, unreachable, monkeypatch):
+        now = [1000.0]
+        monkeypatch.setattr(ratelimit, "_now", lambda: now[0])
+        limits = (("t:u1", 2, 60, "地址过频"), ("t:u2", 5, 60, None))
+        assert await ratelimit.hit_many(*limits, read="x", local_fallback=True) is None
+        await ratelimit.hit_many(*limits, local_fallback=True)
+        with pytest.raises(RateLimited) as refused:
+            await ratelimit.hit_many(*limits, local_fallback=True)
+        assert refused.value.message == "地址过频" and refused.value.details["retry_after"] == 60
+        now[0] += 61  # a new window
+        await ratelimit.hit_many(*limits, local_fallback=True)
+        assert ratelimit._local["rl:t:u1"][1] == 1
+
+    async def test_the_local_store_stays_bounded(self, unreachable, monkeypatch):
+        monkeypatch.setattr(ratelimit, "LOCAL_MAX_KEYS", 3)
+        for i in range(10):
+            await ratelimit.hit_many((f"t:many{i}", 5, 60, None), local_fallback=True)
+        assert len(ratelimit._local) <= 3

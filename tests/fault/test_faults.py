@@ -2,7 +2,7 @@
 controls (tests/fault/proxy.py): the shared services are never stopped. The platform runs as a
 subprocess (single process, memory task broker) whose DATABASE_URL / REDIS_URL point at proxies.
 
-- Redis cut: public reads (health, JWKS; catalogue/progress once merged) keep answering; logins and
+- Redis cut: public reads (health, JWKS, catalogue, the progress query) keep answering; logins and
   QR login answer 503 with a code; everything recovers by itself when Redis returns.
 - PostgreSQL cut (= a restart as the app sees it): requests fail cleanly (503 with a code, never a
   hang or a 500) and succeed again afterwards without restarting the app."""
@@ -60,6 +60,7 @@ def platform(services, tmp_path_factory):
                    "TASK_BROKER": "memory"}
             with EmbeddedPlatform(tmp_path_factory.mktemp("fault"), extra_env=env) as p:
                 p.pg_proxy, p.redis_proxy = pg_proxy, redis_proxy
+                p.direct_db = f"{PG_URL}/{db}"  # for the test's own look-ups, past the proxy
                 yield p
     finally:
         subprocess.run(["psql", f"{PG_URL}/postgres", "-qc", f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)'],
@@ -133,6 +134,25 @@ class TestRedisDown:
         assert httpx.post(base + "/api/v1/auth/qr", timeout=30).status_code == 201
         me = httpx.get(base + "/api/v1/me", headers={"Authorization": f"Bearer {tokens['access_token']}"})
         assert me.status_code == 200
+        assert "Traceback" not in platform.output()
+
+    def test_progress_is_answered_from_the_database_and_still_limited(self, platform):
+        found = subprocess.run(
+            ["psql", platform.direct_db, "-Atc",
+             "SELECT receipt_no || ' ' || query_code FROM application WHERE receipt_no IS NOT NULL "
+             "AND query_code IS NOT NULL LIMIT 1"], check=True, capture_output=True, text=True).stdout.split()
+        receipt_no, query_code = found
+        url = f"{platform.base}/api/v1/progress"
+        wrong = {"receipt_no": receipt_no, "query_code": "ZZZZZZ"}
+        platform.redis_proxy.cut()
+        try:
+            r, seconds = timed("GET", url, params={"receipt_no": receipt_no, "query_code": query_code})
+            assert r.status_code == 200 and seconds < MAX_FAILURE_SECONDS, r.text
+            assert r.json()["receipt_no"] == receipt_no and r.json()["steps"]
+            answers = [httpx.get(url, params=wrong, timeout=30).status_code for _ in range(25)]
+            assert set(answers[:19]) == {404} and set(answers[19:]) == {429}  # per receipt: 20 an hour
+        finally:
+            platform.redis_proxy.restore()
         assert "Traceback" not in platform.output()
 
     def test_authenticated_requests_refuse_rather_than_skip_revocation(self, platform):

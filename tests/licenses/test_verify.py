@@ -42,7 +42,8 @@ async def _verify(client, s, payload, **extra):
 class TestVerify:
     async def test_success_discloses_only_purpose_fields(self, client, setup):
         body = await _verify(client, setup, await _show(client, setup, "lodging"), purpose="lodging")
-        assert body["valid"] and {f["key"] for f in body["licence"]["fields"]} == {"holder_name", "gender", "ethnicity"}
+        assert body["valid"], body
+        assert {f["key"] for f in body["licence"]["fields"]} == {"holder_name", "gender", "ethnicity"}
         assert all(not f["sensitive"] for f in body["licence"]["fields"])
 
     async def test_validity_purpose_discloses_no_fields(self, client, setup):

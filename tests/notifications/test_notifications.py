@@ -35,6 +35,36 @@ class TestNotify:
         assert not await service.exists(account_id=other.id, kind="appointment_booked", ref="r1")
 
 
+class TestInbox:
+    async def test_pages_walk_every_message_once_newest_first(self, rt):
+        account, other = await make_account(), await make_account()
+        made = [await service.notify(account_id=account.id, kind="k", title=f"第{i}条", body="b") for i in range(7)]
+        await service.notify(account_id=other.id, kind="k", title="别人的", body="b")
+        await service.mark_read(account_id=account.id, message_id=made[0].id)
+        seen, cursor, pages = [], None, 0
+        while True:
+            rows, cursor, unread = await service.inbox(account_id=account.id, unread_only=False, cursor=cursor,
+                                                       limit=3)
+            assert unread == 6
+            seen += [m.id for m in rows]
+            pages += 1
+            if cursor is None:
+                break
+        assert pages == 3 and seen == [m.id for m in reversed(made)]
+        first, _ = await service.list_messages(account_id=account.id, unread_only=False, cursor=None, limit=3)
+        assert [m.id for m in first] == seen[:3] and first[0].title == "第6条"
+
+    async def test_unread_only_and_an_empty_inbox(self, rt):
+        account = await make_account()
+        assert await service.inbox(account_id=account.id, unread_only=False, cursor=None, limit=20) == ([], None, 0)
+        read = await service.notify(account_id=account.id, kind="k", title="a", body="b")
+        unread_msg = await service.notify(account_id=account.id, kind="k", title="b", body="b")
+        await service.mark_read(account_id=account.id, message_id=read.id)
+        rows, cursor, unread = await service.inbox(account_id=account.id, unread_only=True, cursor=None, limit=20)
+        assert [m.id for m in rows] == [unread_msg.id] and cursor is None and unread == 1
+        assert rows[0].read_at is None and rows[0].created_at.tzinfo is not None
+
+
 class TestTemplates:
     @pytest.mark.parametrize("text", ["一个非常非常长的事项名称超过了二十个字符的限制啊", "短"])
     def test_thing_fits(self, text):
