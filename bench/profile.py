@@ -60,7 +60,10 @@ async def main(path: str, n: int, env: dict, staff: str | None = None) -> None:
                     r = await call(client, headers)
                     assert r.status_code == 200, r.text
                 started, cpu = time.perf_counter(), time.process_time()
-                if os.environ.get("PROFILER") == "cprofile":  # flat: where the CPU goes, by function
+                if os.environ.get("PROFILER") == "none":  # only the CPU per request, for before/after
+                    for _ in range(n):
+                        await call(client, headers)
+                elif os.environ.get("PROFILER") == "cprofile":  # flat: where the CPU goes, by function
                     import cProfile
                     import pstats
 

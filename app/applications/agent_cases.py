@@ -17,14 +17,19 @@ from app.core.transactions import in_transaction
 async def get_for_acting(*, application_id: uuid.UUID, acting) -> Application:
     """A case of the person `acting` (agents.Acting) stands for: another person's case is 404, an agent's
     delegation must cover the case's item, and a case another agent handles is theirs (403 CASE_OTHER_AGENT)."""
+    app = await get_own(application_id=application_id, applicant_id=acting.principal.id)
+    check_acting(app=app, acting=acting)
+    return app
+
+
+def check_acting(*, app: Application, acting) -> None:
+    """An agent may act on a case only within their delegation and when no other agent handles it."""
     from app.agents import service as agents
 
-    app = await get_own(application_id=application_id, applicant_id=acting.principal.id)
     if acting.on_behalf:
         agents.check_scope(acting, app.item_code)
         if app.agent_id is not None and app.agent_id != acting.actor.id:
             raise Forbidden("该办件由本站点其他代办员办理", code="CASE_OTHER_AGENT")
-    return app
 
 
 async def list_by_agent(*, agent_id: uuid.UUID, status: Status | None = None, cursor: str | None = None,

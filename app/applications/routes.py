@@ -72,8 +72,11 @@ async def list_mine(request: Request, query: ListQuery):
 @endpoint(response=ApplicationOut, summary="办件详情（含办理过程）", tag="applications", auth=APPLICANT,
           errors=(404,))
 async def get_one(request: Request, application_id: uuid.UUID):
-    app, _, _ = await own_case(request, application_id)
-    return await out(app, with_timeline=True)
+    acting = await agents.on_behalf(request)
+    app, events = await service.get_own_with_timeline(application_id=application_id,
+                                                      applicant_id=acting.principal.id)
+    agent_cases.check_acting(app=app, acting=acting)
+    return ApplicationOut.of(app, urgency=await workflow.urgency(app), events=events)
 
 
 @bp.patch("/applications/<application_id:uuid>")

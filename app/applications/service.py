@@ -106,6 +106,20 @@ async def get_own(*, application_id: uuid.UUID, applicant_id: uuid.UUID) -> Appl
     return app
 
 
+async def get_own_with_timeline(*, application_id: uuid.UUID,
+                                applicant_id: uuid.UUID) -> tuple[Application, list[ApplicationEvent]]:
+    """The applicant's own application with its events, oldest first, in one statement (404 for anyone else's)."""
+    found = await rawsql.rows(
+        Application, f'SELECT {rawsql.columns(Application, "a")}, {rawsql.columns(ApplicationEvent, "e")} '
+                     'FROM "application" a LEFT JOIN "application_event" e ON e."application_id" = a."id" '
+                     'WHERE a."id" = $1 AND a."applicant_id" = $2 ORDER BY e."created_at", e."id"',
+        application_id, applicant_id)
+    if not found:
+        raise NotFound("办件不存在", code="APPLICATION_NOT_FOUND")
+    events = [rawsql.instance(ApplicationEvent, row, "e") for row in found]
+    return rawsql.instance(Application, found[0], "a"), [e for e in events if e is not None]
+
+
 async def list_own(*, applicant_id: uuid.UUID, status: Status | None, cursor: str | None, limit: int,
                    item_codes: list[str] | None = None):
     """The applicant's applications, newest first (only `item_codes` when given: an agent's scope)."""

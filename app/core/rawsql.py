@@ -45,3 +45,21 @@ async def select_one(model: type[M], sql: str, *params: Any) -> M | None:
     """The first instance `sql` selects, or None."""
     found = await rows(model, sql, *params)
     return model._init_from_db(**found[0]) if found else None
+
+
+@lru_cache(maxsize=64)
+def _aliased(model: type[Model], alias: str) -> tuple[tuple[str, str], ...]:
+    return tuple((f"{alias}__{c}", c) for c in model._meta.fields_db_projection.values())
+
+
+def columns(model: type[Model], alias: str) -> str:
+    """Every column of `model` as `alias."col" AS "alias__col"`, for a join that reads two models per row."""
+    return ", ".join(f'{alias}."{column}" AS "{key}"' for key, column in _aliased(model, alias))
+
+
+def instance(model: type[M], row: dict, alias: str) -> M | None:
+    """The `model` read through `columns(model, alias)` in `row` (None where a LEFT JOIN found nothing)."""
+    values = {column: row[key] for key, column in _aliased(model, alias)}
+    if all(v is None for v in values.values()):
+        return None
+    return model._init_from_db(**values)

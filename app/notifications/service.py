@@ -5,7 +5,8 @@ from __future__ import annotations
 import contextvars
 import uuid
 from contextlib import contextmanager
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Iterator
 
 from tortoise.expressions import Q
@@ -69,13 +70,28 @@ async def list_messages(*, account_id: uuid.UUID, unread_only: bool, cursor: str
     return await paginate(qs, cursor=cursor, limit=limit)
 
 
-_FIRST_PAGE = ('SELECT m.*, (SELECT COUNT(*) FROM "message" u WHERE u."account_id" = $1 AND u."read_at" IS NULL) '
-               'AS "unread_total" FROM "message" m WHERE m."account_id" = $1{only_unread} '
+@dataclass(frozen=True, slots=True)
+class InboxEntry:
+    """What the inbox list shows of a message (the first page is read without building whole models)."""
+
+    id: uuid.UUID
+    kind: str
+    title: str
+    body: str
+    link: str
+    ref: str
+    read_at: datetime | None
+    created_at: datetime
+
+
+_FIRST_PAGE = ('SELECT m."id", m."kind", m."title", m."body", m."link", m."ref", m."read_at", m."created_at", '
+               '(SELECT COUNT(*) FROM "message" u WHERE u."account_id" = $1 AND u."read_at" IS NULL) AS "unread" '
+               'FROM "message" m WHERE m."account_id" = $1{only_unread} '
                'ORDER BY m."created_at" DESC, m."id" DESC LIMIT $2')
 
 
 async def inbox(*, account_id: uuid.UUID, unread_only: bool, cursor: str | None,
-                limit: int) -> tuple[list[Message], str | None, int]:
+                limit: int) -> tuple[list[Message | InboxEntry], str | None, int]:
     """One page of the inbox, the next page's cursor and how many messages are unread; the first page,
     opened on every visit, is one statement."""
     if cursor:
@@ -84,8 +100,12 @@ async def inbox(*, account_id: uuid.UUID, unread_only: bool, cursor: str | None,
         return rows, next_cursor, await unread_count(account_id=account_id)
     sql = _FIRST_PAGE.format(only_unread=' AND m."read_at" IS NULL' if unread_only else "")
     found = await rawsql.rows(Message, sql, account_id, limit + 1)
-    unread = int(found[0]["unread_total"]) if found else 0  # no message on the first page: none at all
-    page = [Message._init_from_db(**row) for row in found[:limit]]
+    unread = int(found[0]["unread"]) if found else 0  # no message on the first page: none at all
+    fields = Message._meta.fields_map
+    as_id, as_time = fields["id"].to_python_value, fields["created_at"].to_python_value
+    page = [InboxEntry(id=as_id(r["id"]), kind=r["kind"], title=r["title"], body=r["body"], link=r["link"],
+                       ref=r["ref"], read_at=as_time(r["read_at"]) if r["read_at"] is not None else None,
+                       created_at=as_time(r["created_at"])) for r in found[:limit]]
     next_cursor = encode_cursor(page[-1].created_at, page[-1].id) if len(found) > limit else None
     return page, next_cursor, unread
 
