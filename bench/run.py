@@ -27,7 +27,7 @@ WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 class Scenario:
     name: str
     paths: list[str]
-    kind: str  # ceiling | cached | db
+    kind: str  # ceiling | cached (served from a copy) | db (live: PostgreSQL, or Redis where it holds live state)
     method: str = "GET"
     token: str = ""
     body: str = ""
@@ -73,14 +73,14 @@ def scenarios(platform: Platform, tokens: dict) -> list[Scenario]:
         Scenario("JWKS (in-process cache)", ["/.well-known/jwks.json"], "cached"),
         Scenario("item guide (near cache)", [f"{api}/items/{data['item_code']}"], "cached"),
         Scenario("catalogue search (near cache)", [f"{api}/items?q={quote(q)}" for q in SEARCHES], "cached"),
-        Scenario("current account (DB read)", [f"{api}/me"], "db", token=resident),
+        Scenario("current account (live session state)", [f"{api}/me"], "db", token=resident),
         Scenario("application detail (DB read)", [f"{api}/applications/{data['application_id']}"], "db",
                  token=resident),
         Scenario("progress query (Redis cache)",
                  [f"{api}/progress?receipt_no={data['receipt_no']}&query_code={data['query_code']}"], "cached"),
-        Scenario("slot list (Redis: rows + live counts)", [f"{api}/halls/{data['hall_id']}/slots?date={data['day']}"], "db"),
+        Scenario("slot list (live seat counts)", [f"{api}/halls/{data['hall_id']}/slots?date={data['day']}"], "db"),
         Scenario("inbox (DB read)", [f"{api}/messages"], "db", token=resident),
-        Scenario("licence verify (DB write)", [f"{api}/licenses/verify"], "db", method="POST", token=counter,
+        Scenario("licence verify (DB read + log row)", [f"{api}/licenses/verify"], "db", method="POST", token=counter,
                  bodies=lambda: [{"payload": c} for c in platform.fixtures(SHOW_CODES)["show_codes"]]),
     ]
 
@@ -133,10 +133,10 @@ def main() -> int:
     finally:
         platform.stop()
         ceil.stop()
-    lines = [f"{'scenario':<34} {'rps':>8} {'p50 ms':>7} {'p99 ms':>7} {'ratio':>6} {'target':>6} {'fail':>5} {'RSS MB':>7}"]
+    lines = [f"{'scenario':<38} {'rps':>8} {'p50 ms':>7} {'p99 ms':>7} {'ratio':>6} {'target':>6} {'fail':>5} {'RSS MB':>7}"]
     for name, r, ratio, target, rss in rows:
         mark = "" if target is None else (" ok" if ratio >= target else " MISS")
-        lines.append(f"{name:<34} {r['rps']:>8.0f} {r['p50']:>7.0f} {r['p99']:>7.0f} {ratio:>6.2f} "
+        lines.append(f"{name:<38} {r['rps']:>8.0f} {r['p50']:>7.0f} {r['p99']:>7.0f} {ratio:>6.2f} "
                      f"{(f'{target:.2f}' if target else '-'):>6} {r['failures']:>5} {rss:>7.1f}{mark}")
     if polls:
         held = polls["held"]

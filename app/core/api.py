@@ -39,9 +39,9 @@ def dumps(data: Any) -> bytes:
 
 
 def json_response(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> HTTPResponse:
-    if isinstance(data, BaseModel):
-        data = data.model_dump(mode="json")
-    return HTTPResponse(dumps(data), status=status, headers=headers, content_type="application/json")
+    # a model goes straight to JSON bytes in pydantic-core (no intermediate dicts)
+    body = data.__pydantic_serializer__.to_json(data) if isinstance(data, BaseModel) else dumps(data)
+    return HTTPResponse(body, status=status, headers=headers, content_type="application/json")
 
 
 def pydantic_errors(exc: ValidationError) -> ValidationFailed:

@@ -57,7 +57,7 @@ async def hit(key: str, *, limit: int, window: int, message: str | None = None) 
 
 
 async def hit_many(*limits: tuple[str, int, int, str | None], read: str | None = None,
-                   local_fallback: bool = False) -> bytes | None:
+                   local_fallback: bool = False) -> str | None:
     """Count one request against several (key, limit, window, message) at once, in one round trip, and
     return the value stored at `read` (if given) from the same trip; raise RateLimited for the first one
     over its limit. With `local_fallback`, a Redis outage counts in this worker instead (read: None)."""

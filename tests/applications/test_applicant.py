@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
+
 from app.applications import service
+from app.core.errors import NotFound
 from app.catalog import service as catalog
 from tests.factories import make_bundle, GOOD_FORM, complete_materials, make_account, make_application_item
 
@@ -213,3 +216,23 @@ class TestServiceCreate:
         app = await service.submit(application_id=app.id, applicant_id=alice.id, actor_id=agent.id)
         events = await service.timeline(application_id=app.id)
         assert [(e.actor_id, e.on_behalf_of) for e in events] == [(agent.id, alice.id)] * 2
+
+
+class TestGetOwnWithTimeline:
+    async def test_the_case_and_its_events_oldest_first_in_one_read(self, rt, item, alice):
+        _, [app] = await service.create(applicant_id=alice.id, item_code=item.code, form=GOOD_FORM,
+                                        materials=await complete_materials(alice))
+        await service.submit(application_id=app.id, applicant_id=alice.id)
+        got, events = await service.get_own_with_timeline(application_id=app.id, applicant_id=alice.id)
+        assert got.id == app.id and got.status == "submitted" and got.form == GOOD_FORM
+        assert [e.action for e in events] == ["created", "submit"]
+        assert [e.id for e in events] == [e.id for e in await service.timeline(application_id=app.id)]
+        assert events[1].data["materials"] and events[0].created_at.tzinfo is not None
+
+    async def test_someone_elses_case_is_not_found(self, rt, item, alice):
+        bob = await make_account()
+        _, [app] = await service.create(applicant_id=alice.id, item_code=item.code, form=GOOD_FORM, materials={})
+        with pytest.raises(NotFound):
+            await service.get_own_with_timeline(application_id=app.id, applicant_id=bob.id)
+        with pytest.raises(NotFound):
+            await service.get_own_with_timeline(application_id=uuid.uuid4(), applicant_id=alice.id)
