@@ -16,7 +16,7 @@ from pathlib import Path
 
 from urllib.parse import quote
 
-from bench.servers import ROOT, Platform, ceiling
+from bench.servers import ROOT, CpuMeter, Platform, ceiling
 
 USERS = int(os.environ.get("BENCH_USERS", "32"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
@@ -39,7 +39,7 @@ class Scenario:
 TARGETS = {"cached": 0.60, "db": 0.25}
 
 
-def run_locust(host: str, scenario: Scenario) -> dict:
+def run_locust(host: str, scenario: Scenario, server=None) -> dict:
     out = Path(tempfile.mkdtemp(prefix="locust-")) / "s"
     env = {**os.environ, "SCENARIO": scenario.name, "SCENARIO_METHOD": scenario.method,
            "SCENARIO_PATHS": json.dumps(scenario.paths), "SCENARIO_TOKEN": scenario.token,
@@ -48,14 +48,18 @@ def run_locust(host: str, scenario: Scenario) -> dict:
         bodies = out.parent / "bodies.json"
         bodies.write_text(json.dumps(scenario.bodies()))
         env["SCENARIO_BODIES_FILE"] = str(bodies)
-    subprocess.run([sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
-                    "-u", str(USERS), "-r", str(USERS), "-t", f"{SECONDS}s", "--host", host, "--csv", str(out),
-                    "--only-summary", "--loglevel", "ERROR", "--exit-code-on-error", "0"],
-                   env=env, check=True, capture_output=True, cwd=ROOT)
+    with CpuMeter(server.proc.pid) as meter:
+        subprocess.run([sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
+                        "-u", str(USERS), "-r", str(USERS), "-t", f"{SECONDS}s", "--host", host, "--csv", str(out),
+                        "--only-summary", "--loglevel", "ERROR", "--exit-code-on-error", "0"],
+                       env=env, check=True, capture_output=True, cwd=ROOT)
     with open(f"{out}_stats.csv") as fh:
         row = next(r for r in csv.DictReader(fh) if r["Name"] == "Aggregated")
+    requests = max(1, int(row["Request Count"]))
     return {"rps": float(row["Requests/s"]), "p50": float(row["50%"]), "p99": float(row["99%"]),
-            "failures": int(row["Failure Count"]), "requests": int(row["Request Count"])}
+            "failures": int(row["Failure Count"]), "requests": int(row["Request Count"]),
+            # CPU per request in ms: where the two cores went during the scenario
+            "cpu": {group: 1000 * seconds / requests for group, seconds in meter.seconds.items()}}
 
 
 # Enough single-use 亮证 codes that none is sent twice at the ceiling's rate (they live 60 s).
@@ -118,13 +122,13 @@ def main() -> int:
     # each ratio uses the mean of those two, so a load change between scenarios moves both sides.
     ceiling_scenario = Scenario("ceiling: bare Sanic JSON", ["/json"], "ceiling")
     try:
-        before = run_locust(ceil.base, ceiling_scenario)
+        before = run_locust(ceil.base, ceiling_scenario, ceil)
         rows.append(("ceiling: bare Sanic JSON", before, 1.0, None, ceil.rss_mb()))
         for sc in scenarios(platform, platform.tokens()):
             if ONLY and not any(w in sc.name for w in ONLY):
                 continue
-            result = run_locust(platform.base, sc)
-            after = run_locust(ceil.base, ceiling_scenario)
+            result = run_locust(platform.base, sc, platform)
+            after = run_locust(ceil.base, ceiling_scenario, ceil)
             base_rps = (before["rps"] + after["rps"]) / 2
             rows.append((sc.name, result, result["rps"] / base_rps, TARGETS.get(sc.kind), platform.rss_mb()))
             rows.append(("  ceiling (re-measured)", after, after["rps"] / before["rps"], None, ceil.rss_mb()))
@@ -133,11 +137,15 @@ def main() -> int:
     finally:
         platform.stop()
         ceil.stop()
-    lines = [f"{'scenario':<38} {'rps':>8} {'p50 ms':>7} {'p99 ms':>7} {'ratio':>6} {'target':>6} {'fail':>5} {'RSS MB':>7}"]
+    lines = [f"{'scenario':<38} {'rps':>8} {'p50 ms':>7} {'p99 ms':>7} {'ratio':>6} {'target':>6} {'fail':>5} "
+             f"{'RSS MB':>7}   CPU ms/request: {'server':>6} {'pg':>5} {'redis':>5} {'locust':>6}"]
     for name, r, ratio, target, rss in rows:
-        mark = "" if target is None else (" ok" if ratio >= target else " MISS")
+        mark = "" if target is None else ("   ok" if ratio >= target else " MISS")
+        cpu = r["cpu"]
         lines.append(f"{name:<38} {r['rps']:>8.0f} {r['p50']:>7.0f} {r['p99']:>7.0f} {ratio:>6.2f} "
-                     f"{(f'{target:.2f}' if target else '-'):>6} {r['failures']:>5} {rss:>7.1f}{mark}")
+                     f"{(f'{target:.2f}' if target else '-'):>6} {r['failures']:>5} {rss:>7.1f}{mark or '     '}"
+                     f"{'':>16}{cpu['workers']:>6.2f} {cpu['postgres']:>5.2f} {cpu['redis']:>5.2f} "
+                     f"{cpu['generator']:>6.2f}")
     if polls:
         held = polls["held"]
         lines.append("")

@@ -40,6 +40,64 @@ def wait_ready(url: str, timeout: float = 60) -> None:
     raise RuntimeError(f"{url} did not become ready")
 
 
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _stat(pid: int) -> tuple[str, int, float] | None:
+    """(name, parent pid, CPU seconds used so far) of a process, None once it is gone."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    name = text[text.index("(") + 1:text.rindex(")")]
+    fields = text[text.rindex(")") + 2:].split()
+    return name, int(fields[1]), (int(fields[11]) + int(fields[12])) / TICK
+
+
+def cpu_by_group(main_pid: int) -> dict[str, float]:
+    """CPU seconds used so far by the server's workers, by PostgreSQL and by Redis, per process id."""
+    out: dict[str, float] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        stat = _stat(int(entry.name))
+        if stat is None:
+            continue
+        name, parent, seconds = stat
+        group = ("workers" if parent == main_pid or int(entry.name) == main_pid else
+                 "postgres" if name == "postgres" else "redis" if name.startswith("redis-server") else None)
+        if group:
+            out[f"{group}:{entry.name}"] = seconds
+    return out
+
+
+class CpuMeter:
+    """CPU used while a block runs: the server's processes, PostgreSQL, Redis (per process, so a
+    process that starts during the block counts from zero) and this process's children that finished
+    (the load generator)."""
+
+    def __init__(self, main_pid: int) -> None:
+        self.main_pid = main_pid
+
+    def __enter__(self) -> "CpuMeter":
+        import resource
+
+        self.before = cpu_by_group(self.main_pid)
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        self.children_before = usage.ru_utime + usage.ru_stime
+        return self
+
+    def __exit__(self, *exc) -> None:
+        import resource
+
+        after = cpu_by_group(self.main_pid)
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        self.seconds = {"workers": 0.0, "postgres": 0.0, "redis": 0.0,
+                        "generator": usage.ru_utime + usage.ru_stime - self.children_before}
+        for key, seconds in after.items():
+            self.seconds[key.split(":")[0]] += seconds - self.before.get(key, 0.0)
+
+
 def worker_rss_mb(main_pid: int) -> float:
     """Resident memory of the largest worker process under `main_pid`, in MB."""
     best = 0

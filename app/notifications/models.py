@@ -23,4 +23,4 @@ class Message(Model):
 
     class Meta:
         table = "message"
-        indexes = (("account_id", "read_at"),)
+        indexes = (("account_id", "read_at"), ("account_id", "created_at"))  # unread count; newest first
