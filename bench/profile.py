@@ -2,9 +2,10 @@
 
 Builds the platform against PostgreSQL + Redis (a temporary database), opens the resources,
 then calls the path n times over ASGI with a resident's token (or the named staff account's) and
-prints the call tree (PROFILER=cprofile: a flat list by own time). `{application_id}`, `{receipt_no}`, `{query_code}`, `{hall_id}`, `{day}`,
-`{item_code}` in the path are filled from bench/fixtures.py; `POST:/path` sends a fresh 亮证 code
-as the body of each request (licence verify)."""
+prints the call tree (PROFILER=cprofile: a flat list by own time; PROFILER=none: only the CPU per
+request). `{application_id}`, `{receipt_no}`, `{query_code}`, `{hall_id}`, `{day}`, `{item_code}`
+in the path are filled from bench/fixtures.py; `POST:/path` sends a fresh 亮证 code as the body of
+each request (licence verify)."""
 
 from __future__ import annotations
 

@@ -39,7 +39,8 @@ class Scenario:
 TARGETS = {"cached": 0.60, "db": 0.25}
 
 
-def run_locust(host: str, scenario: Scenario, server=None) -> dict:
+def run_locust(server, scenario: Scenario) -> dict:
+    """Load `server` (bench.servers.Server) with `scenario`; rps, latencies and CPU per request."""
     out = Path(tempfile.mkdtemp(prefix="locust-")) / "s"
     env = {**os.environ, "SCENARIO": scenario.name, "SCENARIO_METHOD": scenario.method,
            "SCENARIO_PATHS": json.dumps(scenario.paths), "SCENARIO_TOKEN": scenario.token,
@@ -50,7 +51,8 @@ def run_locust(host: str, scenario: Scenario, server=None) -> dict:
         env["SCENARIO_BODIES_FILE"] = str(bodies)
     with CpuMeter(server.proc.pid) as meter:
         subprocess.run([sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
-                        "-u", str(USERS), "-r", str(USERS), "-t", f"{SECONDS}s", "--host", host, "--csv", str(out),
+                        "-u", str(USERS), "-r", str(USERS), "-t", f"{SECONDS}s", "--host", server.base,
+                        "--csv", str(out),
                         "--only-summary", "--loglevel", "ERROR", "--exit-code-on-error", "0"],
                        env=env, check=True, capture_output=True, cwd=ROOT)
     with open(f"{out}_stats.csv") as fh:
@@ -122,13 +124,13 @@ def main() -> int:
     # each ratio uses the mean of those two, so a load change between scenarios moves both sides.
     ceiling_scenario = Scenario("ceiling: bare Sanic JSON", ["/json"], "ceiling")
     try:
-        before = run_locust(ceil.base, ceiling_scenario, ceil)
+        before = run_locust(ceil, ceiling_scenario)
         rows.append(("ceiling: bare Sanic JSON", before, 1.0, None, ceil.rss_mb()))
         for sc in scenarios(platform, platform.tokens()):
             if ONLY and not any(w in sc.name for w in ONLY):
                 continue
-            result = run_locust(platform.base, sc, platform)
-            after = run_locust(ceil.base, ceiling_scenario, ceil)
+            result = run_locust(platform, sc)
+            after = run_locust(ceil, ceiling_scenario)
             base_rps = (before["rps"] + after["rps"]) / 2
             rows.append((sc.name, result, result["rps"] / base_rps, TARGETS.get(sc.kind), platform.rss_mb()))
             rows.append(("  ceiling (re-measured)", after, after["rps"] / before["rps"], None, ceil.rss_mb()))

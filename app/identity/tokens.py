@@ -63,8 +63,12 @@ def generate_key(folder: Path) -> SigningKey:
     return SigningKey(kid=kid, private=private, created=time.time())
 
 
+def _jwt_folder_path() -> str:
+    return os.path.join(runtime.settings().keys_dir, "jwt")  # a str: no Path built on every verify
+
+
 def jwt_folder() -> Path:
-    return Path(runtime.settings().keys_dir) / "jwt"
+    return Path(_jwt_folder_path())
 
 
 @lru_cache(maxsize=4)
@@ -82,7 +86,7 @@ def _keyring(folder: str) -> tuple[SigningKey, ...]:
 
 def keyring() -> tuple[SigningKey, ...]:
     """Live keys, oldest first; the newest signs. At most two are kept live (current + previous)."""
-    folder = os.path.join(runtime.settings().keys_dir, "jwt")  # a str: no Path built on every verify
+    folder = _jwt_folder_path()
     keys = _keyring(folder)
     if not keys:
         generate_key(Path(folder))
