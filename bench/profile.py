@@ -2,10 +2,10 @@
 
 Builds the platform against PostgreSQL + Redis (a temporary database), opens the resources,
 then calls the path n times over ASGI with a resident's token (or the named staff account's) and
-prints the call tree (PROFILER=cprofile: a flat list by own time; PROFILER=none: only the CPU per
-request). `{application_id}`, `{receipt_no}`, `{query_code}`, `{hall_id}`, `{day}`, `{item_code}`
-in the path are filled from bench/fixtures.py; `POST:/path` sends a fresh 亮证 code as the body of
-each request (licence verify)."""
+prints the call tree (PROFILER=cprofile: a flat list by own time, SORT=cumulative and TOP=n to change
+it; PROFILER=none: only the CPU per request). `{application_id}`, `{receipt_no}`, `{query_code}`,
+`{hall_id}`, `{day}`, `{item_code}` in the path are filled from bench/fixtures.py; `POST:/path` sends
+a fresh 亮证 code as the body of each request (licence verify)."""
 
 from __future__ import annotations
 
@@ -73,8 +73,8 @@ async def main(path: str, n: int, env: dict, staff: str | None = None) -> None:
                     for _ in range(n):
                         await call(client, headers)
                     profiler.disable()
-                    stats = pstats.Stats(profiler).sort_stats("tottime")
-                    stats.print_stats(40)
+                    stats = pstats.Stats(profiler).sort_stats(os.environ.get("SORT", "tottime"))
+                    stats.print_stats(int(os.environ.get("TOP", "40")))
                     if os.environ.get("CALLERS"):  # e.g. CALLERS=_find_spec: who calls it
                         stats.print_callers(os.environ["CALLERS"])
                 else:

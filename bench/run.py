@@ -1,6 +1,7 @@
 """`make bench`: the platform in production mode (PostgreSQL + Redis, 2 workers) and a bare Sanic
-handler in the same run, loaded by locust (headless); prints rps, p50/p99, the ratio to the
-ceiling and worker RSS for each scenario, and writes bench/out/latest.md."""
+handler in the same run, loaded by locust (headless) in slices alternating with the ceiling; prints
+rps, p50/p99, the ratio to the ceiling, worker RSS and CPU per request for each scenario, then each
+live scenario against its I/O floor (bench/floors.py), and writes bench/out/latest.md."""
 
 from __future__ import annotations
 
@@ -16,10 +17,14 @@ from pathlib import Path
 
 from urllib.parse import quote
 
-from bench.servers import ROOT, CpuMeter, Platform, ceiling
+from bench.servers import ROOT, CpuMeter, Platform, ceiling, floors
 
 USERS = int(os.environ.get("BENCH_USERS", "32"))
-SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))  # per slice
+# Each scenario runs in ROUNDS slices, each followed by a slice of the ceiling; the machine's speed
+# drifts from second to second (shared host), so each slice is divided by the ceiling slices on
+# either side of it and the row shows the slice with the median ratio.
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 
 
@@ -34,6 +39,16 @@ class Scenario:
     env: dict = field(default_factory=dict)
     # called right before the run: a list of JSON bodies sent one per request (single-use codes)
     bodies: Callable[[], list] | None = None
+    floor: str = ""  # the I/O floor (FLOORS) bounding this scenario: the trips it cannot avoid
+
+
+# Bare handlers with only the unavoidable trips (bench/floors.py): the best any code could do here.
+FLOORS = {
+    "redis": Scenario("floor: one Redis trip", ["/redis"], "floor"),
+    "detail": Scenario("floor: Redis trip + the detail's SELECT", ["/redis-pg/detail"], "floor"),
+    "inbox": Scenario("floor: Redis trip + the inbox's SELECT", ["/redis-pg/inbox"], "floor"),
+    "redis-pg-write": Scenario("floor: 2 Redis + PG read + INSERT", ["/redis-pg-write"], "floor", method="POST"),
+}
 
 
 TARGETS = {"cached": 0.60, "db": 0.25}
@@ -79,15 +94,18 @@ def scenarios(platform: Platform, tokens: dict) -> list[Scenario]:
         Scenario("JWKS (in-process cache)", ["/.well-known/jwks.json"], "cached"),
         Scenario("item guide (near cache)", [f"{api}/items/{data['item_code']}"], "cached"),
         Scenario("catalogue search (near cache)", [f"{api}/items?q={quote(q)}" for q in SEARCHES], "cached"),
-        Scenario("current account (live session state)", [f"{api}/me"], "db", token=resident),
+        Scenario("current account (live session state)", [f"{api}/me"], "db", token=resident, floor="redis"),
         Scenario("application detail (DB read)", [f"{api}/applications/{data['application_id']}"], "db",
-                 token=resident),
+                 token=resident, floor="detail"),
         Scenario("progress query (Redis cache)",
-                 [f"{api}/progress?receipt_no={data['receipt_no']}&query_code={data['query_code']}"], "cached"),
-        Scenario("slot list (live seat counts)", [f"{api}/halls/{data['hall_id']}/slots?date={data['day']}"], "db"),
-        Scenario("inbox (DB read)", [f"{api}/messages"], "db", token=resident),
+                 [f"{api}/progress?receipt_no={data['receipt_no']}&query_code={data['query_code']}"], "cached",
+                 floor="redis"),
+        Scenario("slot list (live seat counts)", [f"{api}/halls/{data['hall_id']}/slots?date={data['day']}"], "db",
+                 floor="redis"),
+        Scenario("inbox (DB read)", [f"{api}/messages"], "db", token=resident, floor="inbox"),
         Scenario("licence verify (DB read + log row)", [f"{api}/licenses/verify"], "db", method="POST", token=counter,
-                 bodies=lambda: [{"payload": c} for c in platform.fixtures(SHOW_CODES)["show_codes"]]),
+                 bodies=lambda: [{"payload": c} for c in platform.fixtures(SHOW_CODES)["show_codes"]],
+                 floor="redis-pg-write"),
     ]
 
 
@@ -95,6 +113,30 @@ LONGPOLLS = int(os.environ.get("BENCH_LONGPOLLS", str(2000 * WORKERS)))
 RUSH = os.environ.get("BENCH_RUSH", "1") != "0"  # the 5 000-on-100 booking rush (bench/rush.py)
 # While working on one scenario: BENCH_ONLY=detail,inbox runs only the scenarios whose names contain one.
 ONLY = [w.strip() for w in os.environ.get("BENCH_ONLY", "").split(",") if w.strip()]
+FLOORS_ON = os.environ.get("BENCH_FLOORS", "1") != "0"  # the I/O floors (bench/floors.py)
+
+
+def floor_lines(ratios: dict[str, float], measured: list[Scenario]) -> list[str]:
+    """Each live scenario beside the floor of the trips it must make (what this machine allows any
+    code) and that floor times the health ratio (what it allows a request that also pays the
+    platform's own per-request cost: middleware, routing, headers, error envelope)."""
+    thin = ratios.get("health (no I/O)")
+    lines = []
+    for sc in measured:
+        floor = FLOORS.get(sc.floor)
+        if floor is None or sc.name not in ratios or floor.name not in ratios:
+            continue
+        if not lines:
+            lines = ["", "against the I/O floors (the same trips, no platform code; x health = also paying the cost "
+                         "of a request through the platform):"]
+        mine, best, target = ratios[sc.name], ratios[floor.name], TARGETS[sc.kind]
+        through = f", x health {best * thin:.2f}" if thin else ""
+        verdict = ("not reachable on this machine" if best < target else
+                   "not reachable through the platform's request handling" if thin and best * thin < target else
+                   "reachable")
+        lines.append(f"  {sc.name:<38} {mine:.2f} = {mine / best:.0%} of its floor ({floor.name} {best:.2f}"
+                     f"{through}); target {target:.2f}: {verdict}")
+    return lines
 
 
 def rush_lines() -> list[str]:
@@ -119,24 +161,36 @@ def main() -> int:
 
     ceil = ceiling(WORKERS).start()
     platform = Platform(WORKERS).start()
+    floor_server = floors(WORKERS, platform, platform.fixtures()["application_id"]).start() if FLOORS_ON else None
     rows = []
-    # The machine is shared: the ceiling is measured right before and after every scenario and
-    # each ratio uses the mean of those two, so a load change between scenarios moves both sides.
+    ratios: dict[str, float] = {}
+    platform_scenarios: list[Scenario] = []
+    # The machine is shared: the ceiling is measured right before and after every slice of a scenario
+    # and each slice's ratio uses the mean of those two (see ROUNDS).
     ceiling_scenario = Scenario("ceiling: bare Sanic JSON", ["/json"], "ceiling")
     try:
         before = run_locust(ceil, ceiling_scenario)
         rows.append(("ceiling: bare Sanic JSON", before, 1.0, None, ceil.rss_mb()))
-        for sc in scenarios(platform, platform.tokens()):
+        platform_scenarios = scenarios(platform, platform.tokens())
+        todo = [(platform, sc) for sc in platform_scenarios]
+        todo += [(floor_server, sc) for sc in FLOORS.values()] if floor_server else []
+        for server, sc in todo:
             if ONLY and not any(w in sc.name for w in ONLY):
                 continue
-            result = run_locust(platform, sc)
-            after = run_locust(ceil, ceiling_scenario)
-            base_rps = (before["rps"] + after["rps"]) / 2
-            rows.append((sc.name, result, result["rps"] / base_rps, TARGETS.get(sc.kind), platform.rss_mb()))
-            rows.append(("  ceiling (re-measured)", after, after["rps"] / before["rps"], None, ceil.rss_mb()))
-            before = after
+            slices = []
+            for _ in range(ROUNDS):
+                result = run_locust(server, sc)
+                after = run_locust(ceil, ceiling_scenario)
+                slices.append((result["rps"] / ((before["rps"] + after["rps"]) / 2), result, after, before))
+                before = after
+            ratio, result, after, first = sorted(slices, key=lambda s: s[0])[len(slices) // 2]
+            ratios[sc.name] = ratio
+            rows.append((sc.name, result, ratio, TARGETS.get(sc.kind), server.rss_mb()))
+            rows.append(("  ceiling (re-measured)", after, after["rps"] / first["rps"], None, ceil.rss_mb()))
         polls = longpoll.run(platform, LONGPOLLS) if LONGPOLLS else None
     finally:
+        if floor_server:  # first: it holds connections to the database the platform drops
+            floor_server.stop()
         platform.stop()
         ceil.stop()
     lines = [f"{'scenario':<38} {'rps':>8} {'p50 ms':>7} {'p99 ms':>7} {'ratio':>6} {'target':>6} {'fail':>5} "
@@ -148,6 +202,7 @@ def main() -> int:
                      f"{(f'{target:.2f}' if target else '-'):>6} {r['failures']:>5} {rss:>7.1f}{mark or '     '}"
                      f"{'':>16}{cpu['workers']:>6.2f} {cpu['postgres']:>5.2f} {cpu['redis']:>5.2f} "
                      f"{cpu['generator']:>6.2f}")
+    lines += floor_lines(ratios, platform_scenarios)
     if polls:
         held = polls["held"]
         lines.append("")

@@ -147,6 +147,15 @@ def ceiling(workers: int) -> Server:
                   {**os.environ, "PYTHONPATH": str(ROOT)}, port, "/json")
 
 
+def floors(workers: int, platform: "Platform", application_id: str) -> Server:
+    """Bare handlers doing only the I/O of the live scenarios (bench/floors.py), on the run's database."""
+    port = free_port()
+    return Server("floors", [PY, "-m", "sanic", "bench.floors:app", "--host", "127.0.0.1", "--port", str(port),
+                             "--workers", str(workers), "--no-motd", "--no-access-logs"],
+                  {**os.environ, "PYTHONPATH": str(ROOT), "FLOOR_PG": f"{PG}/{platform.db}", "FLOOR_REDIS": REDIS,
+                   "FLOOR_APPLICATION_ID": application_id}, port, "/json")
+
+
 class Platform(Server):
     """The platform in production mode against a database made for this run (dropped after)."""
 
