@@ -56,12 +56,17 @@ TARGETS = {"cached": 0.60, "db": 0.25}
 
 def run_locust(server, scenario: Scenario) -> dict:
     """Load `server` (bench.servers.Server) with `scenario`; rps, latencies and CPU per request."""
-    out = Path(tempfile.mkdtemp(prefix="locust-")) / "s"
+    with tempfile.TemporaryDirectory(prefix="locust-") as folder:
+        return _run_locust(server, scenario, Path(folder))
+
+
+def _run_locust(server, scenario: Scenario, folder: Path) -> dict:
+    out = folder / "s"
     env = {**os.environ, "SCENARIO": scenario.name, "SCENARIO_METHOD": scenario.method,
            "SCENARIO_PATHS": json.dumps(scenario.paths), "SCENARIO_TOKEN": scenario.token,
            "SCENARIO_BODY": scenario.body}
     if scenario.bodies is not None:
-        bodies = out.parent / "bodies.json"
+        bodies = folder / "bodies.json"
         bodies.write_text(json.dumps(scenario.bodies()))
         env["SCENARIO_BODIES_FILE"] = str(bodies)
     with CpuMeter(server.proc.pid) as meter:

@@ -17,6 +17,7 @@ import os
 import signal
 import socket
 import statistics
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -306,7 +307,9 @@ def main(argv: list[str] | None = None) -> int:
     (out / f"rush-{int(time.time())}.json").write_text(json.dumps(report, indent=2))
     ok = made == check["appointments"] == check["db_booked"] <= args.seats and \
         check["distinct_people"] == made and check["redis_left"] == args.seats - check["db_booked"]
-    print("consistent" if ok else "INCONSISTENT")
+    print("consistent" if ok else f"INCONSISTENT (server logs kept in {data_dir})")
+    if ok:
+        shutil.rmtree(data_dir, ignore_errors=True)
     LAST_REPORT.clear()
     LAST_REPORT.update(report, consistent=ok)
     return 0 if ok else 1

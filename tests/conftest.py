@@ -7,8 +7,10 @@ set (CI runs both). With CI=true a suite that needs a missing service fails inst
 from __future__ import annotations
 
 import asyncio
+import atexit
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -17,6 +19,7 @@ import time
 from pathlib import Path
 
 SESSION_DIR = Path(tempfile.mkdtemp(prefix="sjt-tests-"))
+atexit.register(shutil.rmtree, SESSION_DIR, ignore_errors=True)  # every run made one and left it behind
 os.environ.update({
     "SJT_ENV": "test", "TASK_BROKER": "memory", "DATA_DIR": str(SESSION_DIR),
     "LOG_JSON": "true", "LOG_LEVEL": "WARNING",
