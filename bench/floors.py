@@ -49,14 +49,6 @@ async def one_redis_trip(request):
     return reply({"v": await request.app.ctx.redis.get("floor")})
 
 
-@app.get("/pg")
-async def one_pg_read(request):
-    """One row by primary key."""
-    row = await request.app.ctx.pg.fetchrow('SELECT "id", "status", "item_name" FROM "application" '
-                                            'WHERE "id" = $1', APPLICATION_ID)
-    return reply({"id": str(row["id"]), "status": row["status"], "item_name": row["item_name"]})
-
-
 # The same statements as the platform's application detail and first inbox page, every column returned.
 DETAIL = ('SELECT a.*, e.* FROM "application" a LEFT JOIN "application_event" e ON e."application_id" = a."id" '
           'WHERE a."id" = $1 AND a."applicant_id" = $2 ORDER BY e."created_at", e."id"')

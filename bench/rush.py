@@ -14,10 +14,10 @@ import asyncio
 import base64
 import json
 import os
+import shutil
 import signal
 import socket
 import statistics
-import shutil
 import subprocess
 import sys
 import tempfile
