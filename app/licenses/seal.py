@@ -164,8 +164,12 @@ class IssuerKey:
         return suite(self.suite).sign(self.private, data)
 
 
+def _keys_folder_path() -> str:
+    return os.path.join(runtime.settings().keys_dir, "licenses")  # a str: no Path built on every verify
+
+
 def keys_folder() -> Path:
-    return Path(runtime.settings().keys_dir) / "licenses"
+    return Path(_keys_folder_path())
 
 
 def _kid(suite_name: str, private: bytes) -> str:
@@ -194,7 +198,7 @@ def _load_all(folder: str) -> dict[str, IssuerKey]:
 
 
 def all_keys() -> dict[str, IssuerKey]:
-    return _load_all(str(keys_folder()))
+    return _load_all(_keys_folder_path())
 
 
 _last_reload = 0.0
